@@ -1,0 +1,90 @@
+package io.segflow.schema.dml;
+
+import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.DmlOp;
+import io.segflow.schema.registry.SchemaRegistryClient;
+import io.segflow.schema.serde.AvroWireDeserializer;
+import io.segflow.schema.serde.BadInputReason;
+import io.segflow.schema.serde.NotWireFormatException;
+import io.segflow.schema.serde.RecordSource;
+import io.segflow.schema.serde.UndecodableRecordException;
+import io.segflow.schema.serde.WireFormat;
+import org.apache.avro.generic.GenericRecord;
+
+import java.nio.ByteBuffer;
+import java.util.Set;
+
+/**
+ * Turns a raw {@code C.dml} record into a {@link DmlEvent}, enforcing the collection's rules: a
+ * key that is the plain primary key, a non-empty pk, a known partition, and on INSERT/UPSERT a
+ * vector of exactly 4 x dim bytes. Anything else raises a typed
+ * {@link io.segflow.schema.serde.BadInputException} naming topic, partition and offset.
+ */
+public final class DmlDecoder {
+    private final CollectionSpec spec;
+    private final AvroWireDeserializer<GenericRecord> values;
+    private final Set<String> partitions;
+    private final int vectorBytes;
+
+    public DmlDecoder(CollectionSpec spec, SchemaRegistryClient registry) {
+        this.spec = spec;
+        this.values = AvroWireDeserializer.generic(registry, DmlSchemas.forCollection(spec));
+        this.partitions = Set.copyOf(spec.getPartitions());
+        this.vectorBytes = spec.getDim() * Float.BYTES;
+    }
+
+    public DmlEvent decode(RecordSource source, byte[] key, byte[] value) {
+        if (value == null) {
+            throw new NotWireFormatException(source, "a DML record needs a value, not a tombstone");
+        }
+        GenericRecord record = read(source, value);
+        DmlOp op = DmlOp.valueOf(record.get(DmlSchemas.OP).toString());
+        Object pk = plain(record.get(DmlSchemas.PK));
+        if (key == null) {
+            throw new InvalidDmlException(BadInputReason.MISSING_PK, source, op + " has no record key; keys of "
+                    + DmlSchemas.dmlTopic(spec.getName()) + " are the primary key");
+        }
+        if (pk instanceof String text && text.isEmpty()) {
+            throw new InvalidDmlException(BadInputReason.MISSING_PK, source, op + " has an empty primary key");
+        }
+        if (!PrimaryKeys.matches(key, pk)) {
+            throw new InvalidDmlException(BadInputReason.KEY_MISMATCH, source,
+                    "record key is not the plain encoding of primary key " + pk);
+        }
+        String partition = record.get(DmlSchemas.PARTITION).toString();
+        if (!partitions.contains(partition)) {
+            throw new InvalidDmlException(BadInputReason.UNKNOWN_PARTITION, source,
+                    "collection " + spec.getName() + " has no partition '" + partition + "'");
+        }
+        ByteBuffer vector = (ByteBuffer) record.get(DmlSchemas.VECTOR);
+        if (op == DmlOp.DELETE) {
+            return new DmlEvent(op, pk, partition, null, record, source);
+        }
+        if (vector == null) {
+            throw new InvalidDmlException(BadInputReason.MISSING_VECTOR, source, op + " of pk " + pk + " has no vector");
+        }
+        if (vector.remaining() != vectorBytes) {
+            throw new InvalidDmlException(BadInputReason.WRONG_VECTOR_LENGTH, source, op + " of pk " + pk + " has a vector of "
+                    + vector.remaining() + " bytes; dim " + spec.getDim() + " takes " + vectorBytes);
+        }
+        return new DmlEvent(op, pk, partition, vector, record, source);
+    }
+
+    private GenericRecord read(RecordSource source, byte[] value) {
+        try {
+            return values.decode(source, value);
+        } catch (UndecodableRecordException e) {
+            // A writer schema without pk fails resolution; say so in the collection's own terms.
+            int schemaId = WireFormat.readSchemaId(ByteBuffer.wrap(value), source);
+            if (values.writerSchema(source, schemaId).getField(DmlSchemas.PK) == null) {
+                throw new InvalidDmlException(BadInputReason.MISSING_PK, source,
+                        "writer schema id " + schemaId + " has no field " + DmlSchemas.PK);
+            }
+            throw e;
+        }
+    }
+
+    private static Object plain(Object pk) {
+        return pk instanceof CharSequence text ? text.toString() : pk;
+    }
+}

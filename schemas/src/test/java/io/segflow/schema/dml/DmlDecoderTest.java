@@ -1,0 +1,131 @@
+package io.segflow.schema.dml;
+
+import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.DmlOp;
+import io.segflow.schema.InMemorySchemaRegistry;
+import io.segflow.schema.PkType;
+import io.segflow.schema.ScalarType;
+import io.segflow.schema.TestCollections;
+import io.segflow.schema.serde.AvroWireSerializer;
+import io.segflow.schema.serde.BadInputException;
+import io.segflow.schema.serde.BadInputReason;
+import io.segflow.schema.serde.RecordSource;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static io.segflow.schema.TestCollections.field;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DmlDecoderTest {
+    private static final RecordSource SOURCE = new RecordSource("items.dml", 1, 1234);
+    private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    private final CollectionSpec spec = TestCollections.spec("items", PkType.INT64, 2, field("price", ScalarType.DOUBLE));
+    private final DmlRecords rows = new DmlRecords(spec);
+    private final DmlDecoder decoder = new DmlDecoder(spec, registry);
+    private final AvroWireSerializer<GenericRecord> serializer = new AvroWireSerializer<>(registry, true);
+
+    @Test
+    void insertsCarryPkPartitionVectorAndScalars() {
+        DmlEvent event = decode(PrimaryKeys.encode(5L), rows.insert(5L, "hot", new float[] {1f, 2f}, Map.of("price", 3.0)));
+
+        assertThat(event.op()).isEqualTo(DmlOp.INSERT);
+        assertThat(event.pk()).isEqualTo(5L);
+        assertThat(event.partition()).isEqualTo("hot");
+        assertThat(event.vectorValues()).containsExactly(1f, 2f);
+        assertThat(event.scalar("price")).isEqualTo(3.0);
+        assertThat(event.source()).isEqualTo(SOURCE);
+    }
+
+    @Test
+    void deletesNeedNoVector() {
+        DmlEvent event = decode(PrimaryKeys.encode(5L), rows.delete(5L, "_default"));
+
+        assertThat(event.op()).isEqualTo(DmlOp.DELETE);
+        assertThat(event.vector()).isNull();
+    }
+
+    @Test
+    void stringPrimaryKeysComeBackAsStrings() {
+        CollectionSpec named = TestCollections.spec("named", PkType.VARCHAR, 2);
+        byte[] value = serializer.serialize("named.dml", new DmlRecords(named).upsert("k1", "_default", new float[] {0f, 1f}, Map.of()));
+
+        DmlEvent event = new DmlDecoder(named, registry).decode(SOURCE, PrimaryKeys.encode("k1"), value);
+
+        assertThat(event.pk()).isEqualTo("k1");
+        assertThat(event.op()).isEqualTo(DmlOp.UPSERT);
+    }
+
+    @Test
+    void aDeleteWithoutKeyIsMissingItsPk() {
+        assertRefused(null, rows.delete(5L, "_default"), BadInputReason.MISSING_PK, "no record key");
+    }
+
+    @Test
+    void anEmptyStringPkIsMissing() {
+        CollectionSpec named = TestCollections.spec("named", PkType.VARCHAR, 2);
+        byte[] value = serializer.serialize("named.dml", new DmlRecords(named).delete("", "_default"));
+
+        assertThatThrownBy(() -> new DmlDecoder(named, registry).decode(SOURCE, new byte[0], value))
+                .isInstanceOfSatisfying(InvalidDmlException.class, e -> assertThat(e.reason()).isEqualTo(BadInputReason.MISSING_PK))
+                .hasMessageContaining("empty primary key");
+    }
+
+    @Test
+    void aWriterSchemaWithoutPkIsMissingItsPk() {
+        Schema noPk = SchemaBuilder.record("items").namespace(DmlSchemas.NAMESPACE).fields()
+                .name("op").type(DmlSchemas.forCollection(spec).getField("op").schema()).noDefault()
+                .requiredString("partition").endRecord();
+        GenericRecord record = new GenericData.Record(noPk);
+        record.put("op", new GenericData.EnumSymbol(noPk.getField("op").schema(), "DELETE"));
+        record.put("partition", "_default");
+
+        assertRefused(PrimaryKeys.encode(5L), record, BadInputReason.MISSING_PK, "has no field pk");
+    }
+
+    @Test
+    void aKeyThatIsNotThePkIsAMismatch() {
+        assertRefused(PrimaryKeys.encode(6L), rows.delete(5L, "_default"), BadInputReason.KEY_MISMATCH, "primary key 5");
+    }
+
+    @Test
+    void aPartitionTheCollectionLacksIsUnknown() {
+        assertRefused(PrimaryKeys.encode(5L), rows.delete(5L, "cold"), BadInputReason.UNKNOWN_PARTITION, "no partition 'cold'");
+    }
+
+    @Test
+    void anInsertWithoutVectorIsRefused() {
+        assertRefused(PrimaryKeys.encode(5L), rows.insert(5L, "_default", null, Map.of()), BadInputReason.MISSING_VECTOR, "no vector");
+    }
+
+    @Test
+    void aVectorOfAnotherLengthIsRefused() {
+        assertRefused(PrimaryKeys.encode(5L), rows.upsert(5L, "_default", new float[] {1f, 2f, 3f}, Map.of()),
+                BadInputReason.WRONG_VECTOR_LENGTH, "12 bytes; dim 2 takes 8");
+    }
+
+    @Test
+    void aTombstoneIsNotWireFormat() {
+        assertThatThrownBy(() -> decoder.decode(SOURCE, PrimaryKeys.encode(5L), null))
+                .isInstanceOfSatisfying(BadInputException.class, e -> assertThat(e.reason()).isEqualTo(BadInputReason.NOT_WIRE_FORMAT));
+    }
+
+    private DmlEvent decode(byte[] key, GenericRecord value) {
+        return decoder.decode(SOURCE, key, serializer.serialize("items.dml", value));
+    }
+
+    private void assertRefused(byte[] key, GenericRecord value, BadInputReason reason, String detail) {
+        assertThatThrownBy(() -> decode(key, value))
+                .isInstanceOfSatisfying(BadInputException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(reason);
+                    assertThat(e.source()).isEqualTo(SOURCE);
+                })
+                .hasMessageContaining(detail)
+                .hasMessageContaining("topic items.dml partition 1 offset 1234");
+    }
+}
