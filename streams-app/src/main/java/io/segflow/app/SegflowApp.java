@@ -1,0 +1,128 @@
+package io.segflow.app;
+
+import io.segflow.api.ApiServer;
+import io.segflow.api.HealthCheck;
+import io.segflow.collection.CollectionCatalog;
+import io.segflow.collection.CollectionDefinition;
+import io.segflow.collection.CollectionService;
+import io.segflow.config.SegflowConfig;
+import io.segflow.embedded.EmbeddedKafka;
+import io.segflow.embedded.EmbeddedS3;
+import io.segflow.kafka.Topics;
+import io.segflow.registry.SchemaRegistryServer;
+import io.segflow.registry.SchemaRegistryService;
+import io.segflow.schema.GeneratedTypes;
+import io.segflow.schema.registry.CompatibilityLevel;
+import io.segflow.schema.registry.RestSchemaRegistryClient;
+import io.segflow.storage.ObjectStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.segflow.config.SegflowConfig.EMBEDDED_HOST;
+
+/**
+ * One Segflow instance. With the embedded default it first starts a KRaft broker, an S3 server
+ * and a Schema Registry in this JVM; then, in either mode, it connects to them, ensures the
+ * bucket and the collection catalog, and serves the HTTP API. Closing stops everything it
+ * started, in reverse order.
+ */
+public final class SegflowApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SegflowApp.class);
+    static final String DEMO = "demo";
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private Endpoints endpoints;
+    private CollectionService collections;
+
+    private SegflowApp() {
+    }
+
+    public static SegflowApp start(SegflowConfig config) throws Exception {
+        GeneratedTypes.trust();
+        SegflowApp app = new SegflowApp();
+        try {
+            app.startAll(config);
+        } catch (Exception | Error e) {
+            app.close();
+            throw e;
+        }
+        return app;
+    }
+
+    private void startAll(SegflowConfig config) throws Exception {
+        log.info("effective configuration: {}", config.describe());
+        String host = config.getString(EMBEDDED_HOST);
+        String bootstrap = config.getString(SegflowConfig.KAFKA_BOOTSTRAP_SERVERS);
+        String s3Endpoint = config.getString(SegflowConfig.S3_ENDPOINT);
+        if (config.embedded()) {
+            EmbeddedKafka kafka = own(EmbeddedKafka.start(config.dataDir().resolve("kafka"), host,
+                    config.getInt(SegflowConfig.EMBEDDED_KAFKA_PORT), config.getInt(SegflowConfig.EMBEDDED_KAFKA_CONTROLLER_PORT)));
+            bootstrap = kafka.bootstrapServers();
+            s3Endpoint = own(EmbeddedS3.start(config.dataDir().resolve("s3"), host, config.getInt(SegflowConfig.EMBEDDED_S3_PORT),
+                    config.getString(SegflowConfig.S3_ACCESS_KEY), config.s3SecretKey())).endpoint();
+        }
+        Topics topics = own(new Topics(bootstrap, config.kafkaClientOverrides(), config.getShort(SegflowConfig.TOPIC_REPLICATION_FACTOR)));
+        String registryUrl = config.getString(SegflowConfig.SCHEMA_REGISTRY_URL);
+        if (config.embedded()) {
+            SchemaRegistryService registryService = own(SchemaRegistryService.open(topics, config.getString(SegflowConfig.SCHEMA_REGISTRY_TOPIC),
+                    CompatibilityLevel.valueOf(config.getString(SegflowConfig.SCHEMA_REGISTRY_COMPATIBILITY))));
+            SchemaRegistryServer registryServer = own(SchemaRegistryServer.start(registryService, host,
+                    config.getInt(SegflowConfig.EMBEDDED_SCHEMA_REGISTRY_PORT)));
+            registryUrl = "http://" + host + ":" + registryServer.port();
+        }
+        RestSchemaRegistryClient registry = new RestSchemaRegistryClient(registryUrl);
+        ObjectStorage storage = own(new ObjectStorage(s3Endpoint, config.getString(SegflowConfig.S3_ACCESS_KEY), config.s3SecretKey(),
+                config.getString(SegflowConfig.S3_REGION), config.getString(SegflowConfig.S3_BUCKET)));
+        storage.ensureBucket();
+        CollectionCatalog catalog = own(CollectionCatalog.open(topics, config.getString(SegflowConfig.COLLECTIONS_TOPIC), registry));
+        collections = new CollectionService(catalog, topics, registry, Clock.systemUTC());
+        if (config.embedded() && config.getBoolean(SegflowConfig.DEMO_COLLECTION) && catalog.get(DEMO).isEmpty()) {
+            collections.create(demoDefinition());
+        }
+        HealthCheck health = new HealthCheck(Map.of(
+                "kafka", () -> topics.admin().describeCluster().clusterId().get(5, TimeUnit.SECONDS),
+                "schemaRegistry", registry::subjects,
+                "s3", storage::bucketExists));
+        ApiServer api = own(ApiServer.start(collections, health, config.getString(SegflowConfig.HTTP_HOST),
+                config.getInt(SegflowConfig.HTTP_PORT)));
+        endpoints = new Endpoints(bootstrap, registryUrl, s3Endpoint,
+                "http://" + config.getString(SegflowConfig.HTTP_HOST) + ":" + api.port());
+    }
+
+    static CollectionDefinition demoDefinition() {
+        return new CollectionDefinition(DEMO, "INT64", 128, 4,
+                List.of(new CollectionDefinition.FieldDefinition("price", "DOUBLE")), null, null, null);
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    public CollectionService collections() {
+        return collections;
+    }
+
+    private <T extends AutoCloseable> T own(T resource) {
+        started.push(resource);
+        return resource;
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable resource = started.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("error stopping {}: {}", resource.getClass().getSimpleName(), e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.segflow.config;
+
+import io.segflow.schema.registry.CompatibilityLevel;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The settings of a Segflow instance. */
+public final class SegflowConfig extends AbstractConfig {
+    public static final String DATA_DIR = "data.dir";
+    public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    /** Settings under this prefix (other than bootstrap.servers) go to every Kafka client as they are. */
+    public static final String KAFKA_PREFIX = "kafka.";
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String S3_ENDPOINT = "s3.endpoint";
+    public static final String S3_ACCESS_KEY = "s3.access.key";
+    public static final String S3_SECRET_KEY = "s3.secret.key";
+    public static final String S3_BUCKET = "s3.bucket";
+    public static final String S3_REGION = "s3.region";
+    public static final String HTTP_HOST = "http.host";
+    public static final String HTTP_PORT = "http.port";
+    public static final String EMBEDDED_HOST = "embedded.host";
+    public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
+    public static final String EMBEDDED_KAFKA_CONTROLLER_PORT = "embedded.kafka.controller.port";
+    public static final String EMBEDDED_S3_PORT = "embedded.s3.port";
+    public static final String EMBEDDED_SCHEMA_REGISTRY_PORT = "embedded.schema.registry.port";
+    public static final String SCHEMA_REGISTRY_TOPIC = "schema.registry.topic";
+    public static final String SCHEMA_REGISTRY_COMPATIBILITY = "schema.registry.compatibility";
+    public static final String COLLECTIONS_TOPIC = "collections.topic";
+    public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
+    public static final String DEMO_COLLECTION = "demo.collection";
+
+    private static final Range PORT = Range.between(0, 65535);
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(DATA_DIR, Type.STRING, "./segflow-data", Importance.HIGH,
+                    "Folder holding all embedded state: broker logs and S3 objects.")
+            .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, "", Importance.HIGH,
+                    "External Kafka to use. Empty starts the embedded broker, Schema Registry and S3 server;"
+                            + " set, schema.registry.url and s3.endpoint must be set too and nothing is embedded.")
+            .define(SCHEMA_REGISTRY_URL, Type.STRING, "", Importance.HIGH,
+                    "External Confluent-compatible Schema Registry to use; empty with the embedded default.")
+            .define(S3_ENDPOINT, Type.STRING, "", Importance.HIGH,
+                    "External S3 or MinIO endpoint to use; empty with the embedded default.")
+            .define(S3_ACCESS_KEY, Type.STRING, "segflow", Importance.HIGH,
+                    "S3 access key; the embedded S3 server accepts this one.")
+            .define(S3_SECRET_KEY, Type.PASSWORD, "segflow-secret", Importance.HIGH,
+                    "S3 secret key; the embedded S3 server accepts this one.")
+            .define(S3_BUCKET, Type.STRING, "segflow", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Bucket holding segment files; created when missing.")
+            .define(S3_REGION, Type.STRING, "us-east-1", Importance.LOW, "Region used to sign S3 requests.")
+            .define(HTTP_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP API listens on.")
+            .define(HTTP_PORT, Type.INT, 8080, PORT, Importance.MEDIUM, "Port of the HTTP API.")
+            .define(EMBEDDED_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address the embedded servers listen on.")
+            .define(EMBEDDED_KAFKA_PORT, Type.INT, 9092, PORT, Importance.MEDIUM, "Port of the embedded Kafka broker.")
+            .define(EMBEDDED_KAFKA_CONTROLLER_PORT, Type.INT, 9093, PORT, Importance.LOW,
+                    "Port of the embedded broker's KRaft controller listener.")
+            .define(EMBEDDED_S3_PORT, Type.INT, 9000, PORT, Importance.MEDIUM, "Port of the embedded S3 server.")
+            .define(EMBEDDED_SCHEMA_REGISTRY_PORT, Type.INT, 8081, PORT, Importance.MEDIUM,
+                    "Port of the embedded Schema Registry.")
+            .define(SCHEMA_REGISTRY_TOPIC, Type.STRING, "_schemas", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Compacted topic the embedded Schema Registry keeps its schemas in.")
+            .define(SCHEMA_REGISTRY_COMPATIBILITY, Type.STRING, CompatibilityLevel.BACKWARD.name(),
+                    ValidString.in(Arrays.stream(CompatibilityLevel.values()).map(Enum::name).toArray(String[]::new)),
+                    Importance.LOW, "Global compatibility level of the embedded Schema Registry; subjects may override it.")
+            .define(COLLECTIONS_TOPIC, Type.STRING, "_segflow_collections", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Compacted topic holding collection specs, keyed by name.")
+            .define(TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.MEDIUM,
+                    "Replication factor of the topics Segflow creates; -1 takes the broker's default.")
+            .define(DEMO_COLLECTION, Type.BOOLEAN, true, Importance.LOW,
+                    "Create the demo collection (int64 pk, 128-dim vector, 4 channels, one scalar) on first start.");
+
+    public SegflowConfig(Map<?, ?> props) {
+        super(DEFINITION, props, false);
+    }
+
+    /** Whether Kafka, the Schema Registry and S3 are started in this JVM. */
+    public boolean embedded() {
+        return getString(KAFKA_BOOTSTRAP_SERVERS).isBlank();
+    }
+
+    public Path dataDir() {
+        return Path.of(getString(DATA_DIR));
+    }
+
+    /** Settings passed to every Kafka client, without the {@value #KAFKA_PREFIX} prefix. */
+    public Map<String, Object> kafkaClientOverrides() {
+        Map<String, Object> overrides = originalsWithPrefix(KAFKA_PREFIX);
+        overrides.remove("bootstrap.servers");
+        return overrides;
+    }
+
+    /** Every setting and its value, secrets masked, for the start-up log. */
+    public String describe() {
+        return new TreeMap<>(values()).toString();
+    }
+
+    public String s3SecretKey() {
+        return getPassword(S3_SECRET_KEY).value();
+    }
+}

@@ -1,0 +1,56 @@
+package io.segflow.storage;
+
+import io.minio.BucketExistsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.errors.ErrorResponseException;
+
+/** The deployment's bucket, through the MinIO client, as it would be on MinIO or AWS. */
+public final class ObjectStorage implements AutoCloseable {
+    private final MinioClient client;
+    private final String endpoint;
+    private final String bucket;
+
+    public ObjectStorage(String endpoint, String accessKey, String secretKey, String region, String bucket) {
+        this.client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).region(region).build();
+        this.endpoint = endpoint;
+        this.bucket = bucket;
+    }
+
+    public MinioClient client() {
+        return client;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    /** Creates the bucket unless it exists. */
+    public void ensureBucket() {
+        try {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            }
+        } catch (ErrorResponseException e) {
+            if (!e.errorResponse().code().equals("BucketAlreadyOwnedByYou")) {
+                throw new StorageException("cannot create bucket s3://" + bucket + " at " + endpoint + ": " + e.getMessage(), e);
+            }
+        } catch (Exception e) {
+            throw new StorageException("cannot create bucket s3://" + bucket + " at " + endpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the bucket answers; for health checks. */
+    public boolean bucketExists() {
+        try {
+            return client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
+        } catch (Exception e) {
+            throw new StorageException("cannot reach s3://" + bucket + " at " + endpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        client.close();
+    }
+}
