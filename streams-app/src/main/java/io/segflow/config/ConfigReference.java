@@ -30,6 +30,6 @@ public final class ConfigReference {
 
     private static String defaultValue(Object value) {
         Object shown = value instanceof Password password ? password.value() : value;
-        return "`" + (shown == null ? "" : shown) + "`";
+        return shown == null || shown.toString().isEmpty() ? "*(empty)*" : "`" + shown + "`";
     }
 }

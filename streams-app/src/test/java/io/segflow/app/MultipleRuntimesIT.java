@@ -1,0 +1,56 @@
+package io.segflow.app;
+
+import io.segflow.collection.CollectionDefinition;
+import io.segflow.schema.registry.RestSchemaRegistryClient;
+import io.segflow.testing.Http;
+import io.segflow.testing.TestRuntimes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two embedded runtimes side by side in one JVM, and a restart on the same data directory. */
+class MultipleRuntimesIT {
+    @TempDir
+    Path first;
+    @TempDir
+    Path second;
+
+    @Test
+    void twoRuntimesRunSideBySideOnTheirOwnPortsAndData() throws Exception {
+        try (SegflowApp a = TestRuntimes.start(TestRuntimes.settings(first));
+             SegflowApp b = TestRuntimes.start(TestRuntimes.settings(second))) {
+            a.collections().create(new CollectionDefinition("only_in_a", null, 8, 1, null, null, null, null));
+
+            assertThat(a.endpoints().http()).isNotEqualTo(b.endpoints().http());
+            assertThat(Http.get(a.endpoints().http() + "/health").status()).isEqualTo(200);
+            assertThat(Http.get(b.endpoints().http() + "/health").status()).isEqualTo(200);
+            assertThat(Http.get(a.endpoints().http() + "/collections/only_in_a").status()).isEqualTo(200);
+            assertThat(Http.get(b.endpoints().http() + "/collections/only_in_a").status()).isEqualTo(404);
+            assertThat(Http.get(b.endpoints().http() + "/collections/demo").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aRestartKeepsTopicsSchemasCollectionsAndObjects() throws Exception {
+        Map<String, String> settings = TestRuntimes.settings(first);
+        int schemaId;
+        try (SegflowApp app = TestRuntimes.start(settings)) {
+            schemaId = app.collections().create(new CollectionDefinition("kept", "VARCHAR", 8, 2, null, null, null, null)).getDmlSchemaId();
+        }
+        assertThat(Files.isDirectory(first.resolve("s3").resolve("segflow"))).as("bucket folder under the data dir").isTrue();
+
+        try (SegflowApp app = TestRuntimes.start(settings)) {
+            Http.Answer kept = Http.get(app.endpoints().http() + "/collections/kept");
+
+            assertThat(kept.status()).isEqualTo(200);
+            assertThat(kept.body().path("pkType").asText()).isEqualTo("VARCHAR");
+            assertThat(new RestSchemaRegistryClient(app.endpoints().schemaRegistry()).latest("kept.dml-value").id()).isEqualTo(schemaId);
+            assertThat(app.collections().list()).extracting(spec -> spec.getName()).containsExactly("demo", "kept");
+        }
+    }
+}
