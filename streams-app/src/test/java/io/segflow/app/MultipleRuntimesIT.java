@@ -1,6 +1,7 @@
 package io.segflow.app;
 
 import io.segflow.collection.CollectionDefinition;
+import io.segflow.config.SegflowConfig;
 import io.segflow.schema.registry.RestSchemaRegistryClient;
 import io.segflow.testing.Http;
 import io.segflow.testing.TestRuntimes;
@@ -9,9 +10,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Two embedded runtimes side by side in one JVM, and a restart on the same data directory. */
 class MultipleRuntimesIT {
@@ -32,6 +35,28 @@ class MultipleRuntimesIT {
             assertThat(Http.get(a.endpoints().http() + "/collections/only_in_a").status()).isEqualTo(200);
             assertThat(Http.get(b.endpoints().http() + "/collections/only_in_a").status()).isEqualTo(404);
             assertThat(Http.get(b.endpoints().http() + "/collections/demo").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void anInstanceConfiguredWithExternalServicesStartsNothingAndSharesTheirCatalog() throws Exception {
+        try (SegflowApp services = TestRuntimes.start(TestRuntimes.settings(first))) {
+            Endpoints external = services.endpoints();
+            Map<String, String> settings = TestRuntimes.settings(second);
+            settings.put(SegflowConfig.KAFKA_BOOTSTRAP_SERVERS, external.kafka());
+            settings.put(SegflowConfig.SCHEMA_REGISTRY_URL, external.schemaRegistry());
+            settings.put(SegflowConfig.S3_ENDPOINT, external.s3());
+
+            try (SegflowApp instance = TestRuntimes.start(settings)) {
+                instance.collections().create(new CollectionDefinition("shared", null, 4, 2, null, null, null, null));
+
+                assertThat(instance.endpoints()).isEqualTo(new Endpoints(external.kafka(), external.schemaRegistry(), external.s3(),
+                        instance.endpoints().http()));
+                assertThat(second).isEmptyDirectory();
+                assertThat(Http.get(instance.endpoints().http() + "/health").status()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                        assertThat(Http.get(external.http() + "/collections/shared").status()).isEqualTo(200));
+            }
         }
     }
 
