@@ -114,11 +114,7 @@ class EmbeddedRuntimeIT {
             producer.send(new ProducerRecord<>("plain.dml", PrimaryKeys.encode(7L), rows.delete(7L, "_default")));
         }
 
-        List<ConsumerRecord<byte[], byte[]>> records = readAll("plain.dml", 101);
-
-        DmlDecoder decoder = new DmlDecoder(spec, new RestSchemaRegistryClient(endpoints.schemaRegistry()));
-        List<DmlEvent> events = records.stream()
-                .map(r -> decoder.decode(new RecordSource(r.topic(), r.partition(), r.offset()), r.key(), r.value())).toList();
+        List<DmlEvent> events = decodeAll(spec, readAll("plain.dml", 101));
         assertThat(events).filteredOn(e -> e.op() == DmlOp.INSERT).hasSize(100)
                 .allSatisfy(e -> {
                     long pk = (Long) e.pk();
@@ -147,9 +143,7 @@ class EmbeddedRuntimeIT {
         String output = new String(python.getInputStream().readAllBytes());
         assertThat(python.waitFor()).as(output).isZero();
 
-        DmlDecoder decoder = new DmlDecoder(spec, new RestSchemaRegistryClient(endpoints.schemaRegistry()));
-        List<DmlEvent> events = readAll("from_python.dml", 201).stream()
-                .map(r -> decoder.decode(new RecordSource(r.topic(), r.partition(), r.offset()), r.key(), r.value())).toList();
+        List<DmlEvent> events = decodeAll(spec, readAll("from_python.dml", 201));
 
         assertThat(events).hasSize(201);
         assertThat(events).filteredOn(e -> e.op() == DmlOp.INSERT).hasSize(200).allSatisfy(e -> {
@@ -250,6 +244,12 @@ class EmbeddedRuntimeIT {
             assertThatThrownBy(() -> bad.bucketExists(BucketExistsArgs.builder().bucket("segflow").build()))
                     .isInstanceOf(ErrorResponseException.class);
         }
+    }
+
+    private static List<DmlEvent> decodeAll(CollectionSpec spec, List<ConsumerRecord<byte[], byte[]>> records) {
+        DmlDecoder decoder = new DmlDecoder(spec, new RestSchemaRegistryClient(endpoints.schemaRegistry()));
+        return records.stream()
+                .map(r -> decoder.decode(new RecordSource(r.topic(), r.partition(), r.offset()), r.key(), r.value())).toList();
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
