@@ -1,5 +1,6 @@
 package io.segflow.config;
 
+import io.segflow.ingest.IngestSettings;
 import io.segflow.schema.registry.CompatibilityLevel;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -37,10 +38,11 @@ public final class SegflowConfig extends AbstractConfig {
     public static final String COLLECTIONS_TOPIC = "collections.topic";
     public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
     public static final String DEMO_COLLECTION = "demo.collection";
+    public static final String STREAMS_STATE_DIR = "streams.state.dir";
 
     private static final Range PORT = Range.between(0, 65535);
 
-    public static final ConfigDef DEFINITION = new ConfigDef()
+    public static final ConfigDef DEFINITION = IngestSettings.define(new ConfigDef()
             .define(DATA_DIR, Type.STRING, "./segflow-data", Importance.HIGH,
                     "Folder holding all embedded state: broker logs and S3 objects.")
             .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, "", Importance.HIGH,
@@ -76,7 +78,9 @@ public final class SegflowConfig extends AbstractConfig {
             .define(TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.MEDIUM,
                     "Replication factor of the topics Segflow creates; -1 takes the broker's default.")
             .define(DEMO_COLLECTION, Type.BOOLEAN, true, Importance.LOW,
-                    "Create the demo collection (int64 pk, 128-dim vector, 4 channels, one scalar) on first start.");
+                    "Create the demo collection (int64 pk, 128-dim vector, 4 channels, one scalar) on first start.")
+            .define(STREAMS_STATE_DIR, Type.STRING, "", Importance.MEDIUM,
+                    "Folder of the Kafka Streams state stores (RocksDB); empty is <data.dir>/streams."));
 
     public SegflowConfig(Map<?, ?> props) {
         super(DEFINITION, props, false);
@@ -101,6 +105,15 @@ public final class SegflowConfig extends AbstractConfig {
     /** Every setting and its value, secrets masked, for the start-up log. */
     public String describe() {
         return new TreeMap<>(values()).toString();
+    }
+
+    public IngestSettings ingest() {
+        return IngestSettings.from(this);
+    }
+
+    public Path streamsStateDir() {
+        String dir = getString(STREAMS_STATE_DIR);
+        return dir.isBlank() ? dataDir().resolve("streams") : Path.of(dir);
     }
 
     public String s3SecretKey() {

@@ -23,7 +23,10 @@ public final class DmlSchemas {
     public static final String PK = "pk";
     public static final String PARTITION = "partition";
     public static final String VECTOR = "vector";
+    public static final String POSITION = "position";
+    public static final String TS = "ts";
     public static final String DEFAULT_PARTITION = "_default";
+    public static final String INSERT_LOG_NAMESPACE = "io.segflow.insertlog";
     /** Names a scalar field may not take, since the fixed part of the record uses them. */
     public static final Set<String> RESERVED_FIELDS = Set.of(OP, PK, PARTITION, VECTOR);
 
@@ -51,6 +54,23 @@ public final class DmlSchemas {
             fields.add(new Schema.Field(field.getName(), nullable(scalarSchema(field.getType())), null, JsonProperties.NULL_VALUE));
         }
         return Schema.createRecord(spec.getName(), "DML event of collection " + spec.getName(), NAMESPACE, false, fields);
+    }
+
+    /**
+     * Rows of a flushed segment's insert log: {@code position} (the C.dml offset of the row),
+     * {@code pk}, {@code ts} (event time), {@code vector}, then the scalar fields as in the DML value.
+     */
+    public static Schema insertLog(CollectionSpec spec) {
+        List<Schema.Field> fields = new ArrayList<>();
+        fields.add(new Schema.Field(POSITION, Schema.create(Schema.Type.LONG), "C.dml offset of the row in its channel.", (Object) null));
+        fields.add(new Schema.Field(PK, pkSchema(spec.getPkType()), null, (Object) null));
+        fields.add(new Schema.Field(TS, Schema.create(Schema.Type.LONG), "Event time: the DML record's timestamp, ms.", (Object) null));
+        fields.add(new Schema.Field(VECTOR, Schema.create(Schema.Type.BYTES), "Little-endian float32 values.", (Object) null));
+        for (FieldSpec field : spec.getFields()) {
+            fields.add(new Schema.Field(field.getName(), nullable(scalarSchema(field.getType())), null, JsonProperties.NULL_VALUE));
+        }
+        return Schema.createRecord(spec.getName() + "_row", "Insert-log row of collection " + spec.getName(),
+                INSERT_LOG_NAMESPACE, false, fields);
     }
 
     public static Schema pkSchema(PkType type) {

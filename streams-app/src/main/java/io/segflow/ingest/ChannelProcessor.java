@@ -1,0 +1,269 @@
+package io.segflow.ingest;
+
+import io.segflow.delete.L0Buffer;
+import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.DmlOp;
+import io.segflow.schema.SegmentInfo;
+import io.segflow.schema.SegmentLevel;
+import io.segflow.schema.dml.DmlDecoder;
+import io.segflow.schema.dml.DmlEvent;
+import io.segflow.schema.serde.BadInputException;
+import io.segflow.schema.serde.RecordSource;
+import io.segflow.seal.ChannelView;
+import io.segflow.seal.L0Batch;
+import io.segflow.seal.SealDecision;
+import io.segflow.seal.SealPolicies;
+import io.segflow.segment.ChannelSegments;
+import io.segflow.segment.StoredRow;
+import io.segflow.storage.FlushJob;
+import io.segflow.storage.FlushResult;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The ingest task of one channel. Records: INSERT and UPSERT rows go to the growing segment of
+ * their partition, DELETE and UPSERT deletes to the L0 buffer, bad input to {@code C.dlq}, flush
+ * barriers seal everything. A wall-clock punctuator records finished uploads (Sealed → Flushing →
+ * Flushed, published to {@code C.segments}), runs the seal and L0 flush policies, and starts
+ * uploads of sealed segments on the uploader's threads.
+ */
+public final class ChannelProcessor implements Processor<byte[], byte[], Object, Object> {
+    public static final String SEGMENTS_OUT = "segments-out";
+    public static final String DLQ_OUT = "dlq-out";
+    private static final Logger log = LoggerFactory.getLogger(ChannelProcessor.class);
+    private static final String L0_CUT_THROUGH = "l0.cut-through";
+    private static final String FLUSH_PREFIX = "flush/";
+
+    private final IngestContext ingest;
+    private final IngestSettings settings;
+    private final Map<Long, Future<?>> uploads = new HashMap<>();
+    private final BlockingQueue<FlushResult> completed = new LinkedBlockingQueue<>();
+    private final Map<String, Long> pendingFlushes = new LinkedHashMap<>();
+    private final AtomicInteger waitingGauge = new AtomicInteger();
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, Long> meta;
+    private ChannelSegments segments;
+    private L0Buffer l0;
+    private int channel;
+    private CollectionSpec decoderSpec;
+    private DmlDecoder decoder;
+    private long lastSealCheckMs;
+    private Cancellable ticker;
+
+    public ChannelProcessor(IngestContext ingest) {
+        this.ingest = ingest;
+        this.settings = ingest.settings();
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.channel = context.taskId().partition();
+        this.meta = context.getStateStore(IngestStores.META);
+        long now = context.currentSystemTimeMs();
+        segments = new ChannelSegments(ingest.collection(), channel, ingest.spec().get().getPkType(),
+                context.getStateStore(IngestStores.SEGMENTS), meta, context.<KeyValueStore<Bytes, byte[]>>getStateStore(IngestStores.ROWS));
+        segments.restore();
+        l0 = new L0Buffer(context.getStateStore(IngestStores.L0));
+        Long cutThrough = meta.get(L0_CUT_THROUGH);
+        l0.restore(cutThrough == null ? -1 : cutThrough, now);
+        try (KeyValueIterator<String, Long> flushes = meta.prefixScan(FLUSH_PREFIX, new StringSerializer())) {
+            flushes.forEachRemaining(kv -> pendingFlushes.put(kv.key.substring(FLUSH_PREFIX.length()), kv.value));
+        }
+        lastSealCheckMs = now;
+        ingest.metrics().sealedWaiting(channel, waitingGauge::get);
+        ticker = context.schedule(Duration.ofMillis(settings.tickMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
+        log.info("{}: channel {} restored: {} active segments, {} deletes buffered, {} flushes pending", ingest.collection(), channel,
+                segments.minUnflushedPosition() == Long.MAX_VALUE ? 0 : segments.waitingCount() + segments.growing().size(),
+                l0.pendingEntries(), pendingFlushes.size());
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata metadata = context.recordMetadata().orElseThrow();
+        long position = metadata.offset();
+        String flushId = FlushBarrier.flushId(record.headers()).orElse(null);
+        if (flushId != null) {
+            barrier(flushId, position);
+            return;
+        }
+        DmlEvent event;
+        try {
+            event = decoder().decode(new RecordSource(metadata.topic(), metadata.partition(), position), record.key(), record.value());
+        } catch (BadInputException e) {
+            deadLetter(record, e);
+            return;
+        }
+        long now = context.currentSystemTimeMs();
+        if (event.op() != DmlOp.INSERT) {
+            l0.add(record.key(), position, now);
+        }
+        if (event.op() != DmlOp.DELETE) {
+            segments.append(event.partition(), new StoredRow(position, record.timestamp(), record.key(), record.value()),
+                    event.pk(), decoderSpec.getSchemaVersion(), now);
+        }
+        backpressure();
+    }
+
+    private DmlDecoder decoder() {
+        CollectionSpec current = ingest.spec().get();
+        if (current != decoderSpec) {
+            decoder = new DmlDecoder(current, ingest.registry());
+            decoderSpec = current;
+        }
+        return decoder;
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, BadInputException error) {
+        context.forward(new Record<Object, Object>(record.key(), record.value(), record.timestamp(),
+                DeadLetters.headers(record.headers(), error)), DLQ_OUT);
+        ingest.metrics().deadLettered(error.reason());
+        log.debug("{}: dead-lettered: {}", ingest.collection(), error.getMessage());
+    }
+
+    /** Everything before the barrier is in segments or the L0 buffer: seal and flush all of it. */
+    private void barrier(String flushId, long position) {
+        long now = context.currentSystemTimeMs();
+        for (SegmentInfo growing : segments.growingSegments()) {
+            segments.seal(growing.getId(), SealPolicies.FLUSH);
+        }
+        if (l0.pendingEntries() > 0) {
+            cutL0(SealPolicies.FLUSH, now);
+        }
+        meta.put(FLUSH_PREFIX + flushId, position);
+        pendingFlushes.put(flushId, position);
+        submitUploads();
+    }
+
+    private void tick(long now) {
+        drainCompleted();
+        if (now - lastSealCheckMs >= settings.sealCheckMs()) {
+            lastSealCheckMs = now;
+            List<L0Batch> deletes = new ArrayList<>(segments.l0Batches());
+            l0.pending().ifPresent(deletes::add);
+            for (SealDecision decision : SealPolicies.decide(settings.seal(), new ChannelView(channel, segments.growing(), deletes, now))) {
+                segments.seal(decision.segmentId(), decision.reason());
+            }
+            settings.l0Flush().decide(l0.pendingEntries(), l0.pendingBytes(), l0.oldestPendingMs(), now)
+                    .ifPresent(reason -> cutL0(reason, now));
+        }
+        submitUploads();
+        segments.checkpoint();
+        completeFlushes();
+        waitingGauge.set(segments.waitingCount());
+    }
+
+    private void cutL0(String reason, long now) {
+        L0Batch batch = l0.cut();
+        meta.put(L0_CUT_THROUGH, l0.cutThrough());
+        segments.openL0(batch, reason, ingest.spec().get().getSchemaVersion(), now);
+    }
+
+    private void submitUploads() {
+        for (SegmentInfo segment : segments.waiting()) {
+            if (!uploads.containsKey(segment.getId())) {
+                uploads.put(segment.getId(), ingest.uploader().submit(job(segment), completed::add));
+            }
+        }
+    }
+
+    private FlushJob job(SegmentInfo segment) {
+        CollectionSpec spec = ingest.spec().get();
+        if (segment.getLevel() == SegmentLevel.L0) {
+            return new FlushJob(spec, channel, segment.getId(), SegmentLevel.L0, List.of(),
+                    l0.entries(segment.getMinPosition(), segment.getMaxPosition(), spec.getPkType()), pk -> -1);
+        }
+        return new FlushJob(spec, channel, segment.getId(), segment.getLevel(), segments.rowsOf(segment.getId()), List.of(),
+                l0::newestDelete);
+    }
+
+    private void drainCompleted() {
+        for (FlushResult result = completed.poll(); result != null; result = completed.poll()) {
+            complete(result);
+        }
+    }
+
+    private void complete(FlushResult result) {
+        uploads.remove(result.segmentId());
+        SegmentInfo flushed = segments.complete(result);
+        if (flushed == null) {
+            return;
+        }
+        if (flushed.getLevel() == SegmentLevel.L0) {
+            l0.remove(flushed.getMinPosition(), flushed.getMaxPosition());
+        }
+        context.forward(new Record<Object, Object>(flushed.getId(), flushed, context.currentSystemTimeMs()), SEGMENTS_OUT);
+        ingest.metrics().flushed(flushed.getLevel(), flushed.getRows(), flushed.getBytes());
+        waitingGauge.set(segments.waitingCount());
+    }
+
+    private void completeFlushes() {
+        long unflushed = Math.min(segments.minUnflushedPosition(), l0.pending().map(L0Batch::minPosition).orElse(Long.MAX_VALUE));
+        pendingFlushes.entrySet().removeIf(flush -> {
+            if (unflushed < flush.getValue()) {
+                return false;
+            }
+            meta.delete(FLUSH_PREFIX + flush.getKey());
+            ingest.flushes().done(flush.getKey(), channel);
+            return true;
+        });
+    }
+
+    /**
+     * Too many segments waiting for their upload: stop taking records (Kafka keeps them) while
+     * recording uploads as they finish, up to the configured limit, then go on: nothing is dropped.
+     */
+    private void backpressure() {
+        if (segments.waitingCount() < settings.maxSealedWaiting()) {
+            return;
+        }
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(settings.maxBlockMs());
+        try {
+            while (segments.waitingCount() >= settings.maxSealedWaiting() && System.nanoTime() < deadline) {
+                FlushResult result = completed.poll(settings.tickMs(), TimeUnit.MILLISECONDS);
+                if (result != null) {
+                    complete(result);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ingest.metrics().backpressure(System.nanoTime() - start);
+        if (segments.waitingCount() >= settings.maxSealedWaiting()) {
+            log.warn("{}: channel {} has {} segments waiting for upload after blocking {} ms; taking records again",
+                    ingest.collection(), channel, segments.waitingCount(), settings.maxBlockMs());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (ticker != null) {
+            ticker.cancel();
+        }
+        uploads.values().forEach(upload -> upload.cancel(true));
+        ingest.metrics().removeChannel(channel);
+    }
+}

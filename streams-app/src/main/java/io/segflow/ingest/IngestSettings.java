@@ -1,0 +1,107 @@
+package io.segflow.ingest;
+
+import io.segflow.delete.L0FlushPolicy;
+import io.segflow.seal.SealConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * Settings of the ingest pipeline, declared once and merged into the instance's settings.
+ * Milvus's defaults (1 GB segments, 24 h lifetime, 10 min idle, L0 flush at 32 MB / 500k / 10 min)
+ * are scaled down for a single machine.
+ */
+public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs, long sealCheckMs, int maxSealedWaiting,
+                             long maxBlockMs, int uploadThreads, long uploadBackoffMs, long uploadMaxBackoffMs,
+                             double bloomFpp, int streamThreads, long commitIntervalMs) {
+    public static final String SEAL_CAPACITY_BYTES = "seal.capacity.bytes";
+    public static final String SEAL_CAPACITY_JITTER = "seal.capacity.jitter";
+    public static final String SEAL_LIFETIME_MS = "seal.lifetime.ms";
+    public static final String SEAL_IDLE_MS = "seal.idle.ms";
+    public static final String SEAL_IDLE_MIN_BYTES = "seal.idle.min.bytes";
+    public static final String SEAL_INSERT_LOG_ROWS = "seal.insert.log.rows";
+    public static final String SEAL_MAX_INSERT_LOGS = "seal.max.insert.logs";
+    public static final String SEAL_BLOCKING_L0_BYTES = "seal.blocking.l0.bytes";
+    public static final String SEAL_BLOCKING_L0_ENTRIES = "seal.blocking.l0.entries";
+    public static final String SEAL_CHANNEL_GROWING_BYTES = "seal.channel.growing.bytes";
+    public static final String SEAL_CHECK_MS = "seal.check.interval.ms";
+    public static final String L0_FLUSH_BYTES = "l0.flush.bytes";
+    public static final String L0_FLUSH_ENTRIES = "l0.flush.entries";
+    public static final String L0_FLUSH_AGE_MS = "l0.flush.age.ms";
+    public static final String INGEST_TICK_MS = "ingest.tick.ms";
+    public static final String BACKPRESSURE_MAX_SEALED = "backpressure.max.sealed.segments";
+    public static final String BACKPRESSURE_MAX_BLOCK_MS = "backpressure.max.block.ms";
+    public static final String UPLOAD_THREADS = "upload.threads";
+    public static final String UPLOAD_BACKOFF_MS = "upload.retry.backoff.ms";
+    public static final String UPLOAD_MAX_BACKOFF_MS = "upload.retry.backoff.max.ms";
+    public static final String STATS_BLOOM_FPP = "stats.bloom.fpp";
+    public static final String STREAMS_THREADS = "streams.threads";
+    public static final String STREAMS_COMMIT_MS = "streams.commit.interval.ms";
+
+    private static final long MB = 1024 * 1024;
+
+    /** Adds the ingest settings to {@code definition}. */
+    public static ConfigDef define(ConfigDef definition) {
+        return definition
+                .define(SEAL_CAPACITY_BYTES, Type.LONG, 64 * MB, Range.atLeast(1), Importance.MEDIUM,
+                        "Capacity policy: a growing segment seals at this many buffered bytes, less its jitter (Milvus: 1 GB).")
+                .define(SEAL_CAPACITY_JITTER, Type.DOUBLE, 0.1, Range.between(0.0, 0.99), Importance.LOW,
+                        "Each segment seals somewhere in [1 - jitter, 1] x capacity, fixed by its id, so segments opened together do not seal together.")
+                .define(SEAL_LIFETIME_MS, Type.LONG, 10 * 60_000L, Range.atLeast(1), Importance.MEDIUM,
+                        "Lifetime policy: a growing segment seals this long after it opened (Milvus: 24 h).")
+                .define(SEAL_IDLE_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM,
+                        "Idle policy: a growing segment seals after no write for this long (Milvus: 10 min) ...")
+                .define(SEAL_IDLE_MIN_BYTES, Type.LONG, MB, Range.atLeast(0), Importance.LOW,
+                        "... if it holds at least this many bytes (Milvus: 16 MB).")
+                .define(SEAL_INSERT_LOG_ROWS, Type.LONG, 65_536L, Range.atLeast(1), Importance.LOW,
+                        "Rows per insert-log file written at flush.")
+                .define(SEAL_MAX_INSERT_LOGS, Type.INT, 16, Range.atLeast(1), Importance.LOW,
+                        "Binlog-file policy: a growing segment seals when its flush would write this many insert-log files (Milvus: 32).")
+                .define(SEAL_BLOCKING_L0_BYTES, Type.LONG, 16 * MB, Range.atLeast(0), Importance.LOW,
+                        "Blocking-L0 policy: the oldest growing segments seal while the deletes newer than their start exceed this size (Milvus: 64 MB) ...")
+                .define(SEAL_BLOCKING_L0_ENTRIES, Type.LONG, 200_000L, Range.atLeast(0), Importance.LOW,
+                        "... or this many entries (Milvus: 5M).")
+                .define(SEAL_CHANNEL_GROWING_BYTES, Type.LONG, 256 * MB, Range.atLeast(1), Importance.LOW,
+                        "Channel-total policy: the largest growing segments of a channel seal while their total exceeds this.")
+                .define(SEAL_CHECK_MS, Type.LONG, 1000L, Range.atLeast(1), Importance.LOW,
+                        "How often the seal and L0 flush policies run.")
+                .define(L0_FLUSH_BYTES, Type.LONG, 8 * MB, Range.atLeast(1), Importance.MEDIUM,
+                        "The L0 delete buffer flushes as an L0 segment at this size (Milvus: 32 MB) ...")
+                .define(L0_FLUSH_ENTRIES, Type.LONG, 100_000L, Range.atLeast(1), Importance.MEDIUM,
+                        "... or this many deletes (Milvus: 500k) ...")
+                .define(L0_FLUSH_AGE_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM,
+                        "... or when its oldest delete is this old (Milvus: 10 min).")
+                .define(INGEST_TICK_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
+                        "How often a channel task records finished uploads, starts new ones and checks flush requests.")
+                .define(BACKPRESSURE_MAX_SEALED, Type.INT, 8, Range.atLeast(1), Importance.MEDIUM,
+                        "Backpressure: a channel stops taking records while this many of its segments wait for their upload ...")
+                .define(BACKPRESSURE_MAX_BLOCK_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
+                        "... for at most this long per record, so that the consumer stays in its group; nothing is dropped either way.")
+                .define(UPLOAD_THREADS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
+                        "Threads uploading segments to object storage, per collection.")
+                .define(UPLOAD_BACKOFF_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
+                        "First wait before retrying a failed upload; doubles on each failure ...")
+                .define(UPLOAD_MAX_BACKOFF_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW,
+                        "... up to this.")
+                .define(STATS_BLOOM_FPP, Type.DOUBLE, 0.001, Range.between(1e-9, 0.5), Importance.LOW,
+                        "False-positive rate of the primary-key bloom filter in each segment's stats log.")
+                .define(STREAMS_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
+                        "Kafka Streams threads per collection (num.stream.threads).")
+                .define(STREAMS_COMMIT_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
+                        "Kafka Streams commit interval (exactly-once transactions).");
+    }
+
+    public static IngestSettings from(AbstractConfig config) {
+        SealConfig seal = new SealConfig(config.getLong(SEAL_CAPACITY_BYTES), config.getDouble(SEAL_CAPACITY_JITTER),
+                config.getLong(SEAL_LIFETIME_MS), config.getLong(SEAL_IDLE_MS), config.getLong(SEAL_IDLE_MIN_BYTES),
+                config.getLong(SEAL_INSERT_LOG_ROWS), config.getInt(SEAL_MAX_INSERT_LOGS), config.getLong(SEAL_BLOCKING_L0_BYTES),
+                config.getLong(SEAL_BLOCKING_L0_ENTRIES), config.getLong(SEAL_CHANNEL_GROWING_BYTES));
+        L0FlushPolicy l0 = new L0FlushPolicy(config.getLong(L0_FLUSH_BYTES), config.getLong(L0_FLUSH_ENTRIES), config.getLong(L0_FLUSH_AGE_MS));
+        return new IngestSettings(seal, l0, config.getLong(INGEST_TICK_MS), config.getLong(SEAL_CHECK_MS),
+                config.getInt(BACKPRESSURE_MAX_SEALED), config.getLong(BACKPRESSURE_MAX_BLOCK_MS), config.getInt(UPLOAD_THREADS),
+                config.getLong(UPLOAD_BACKOFF_MS), config.getLong(UPLOAD_MAX_BACKOFF_MS), config.getDouble(STATS_BLOOM_FPP),
+                config.getInt(STREAMS_THREADS), config.getLong(STREAMS_COMMIT_MS));
+    }
+}

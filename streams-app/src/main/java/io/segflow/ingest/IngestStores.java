@@ -1,0 +1,16 @@
+package io.segflow.ingest;
+
+/** Names of the ingest task's state stores (RocksDB, changelogged). */
+public final class IngestStores {
+    /** (segment id, position) → growing row. */
+    public static final String ROWS = "rows";
+    /** position → primary key of a buffered delete. */
+    public static final String L0 = "l0-buffer";
+    /** segment id → SegmentInfo: every segment of the channel, in any state. */
+    public static final String SEGMENTS = "segments";
+    /** Counters and markers: the segment counter, the L0 cut, pending flush barriers. */
+    public static final String META = "meta";
+
+    private IngestStores() {
+    }
+}

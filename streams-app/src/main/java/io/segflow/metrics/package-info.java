@@ -1,0 +1,2 @@
+/** Micrometer meters of the pipeline, served as Prometheus text on {@code GET /metrics}. */
+package io.segflow.metrics;

@@ -1,0 +1,63 @@
+package io.segflow.storage;
+
+import org.apache.avro.Schema;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.file.SeekableByteArrayInput;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Avro object container files in memory: zstd-compressed, self-describing, readable by any Avro tool. */
+public final class AvroFiles {
+    private static final int ZSTD_LEVEL = 3;
+
+    private AvroFiles() {
+    }
+
+    public static <T> byte[] write(Schema schema, Iterable<T> records) {
+        boolean specific = schema.getFullName().startsWith("io.segflow.schema.");
+        GenericData model = specific ? SpecificData.get() : GenericData.get();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DataFileWriter<T> writer = new DataFileWriter<T>(new GenericDatumWriter<>(schema, model))) {
+            writer.setCodec(CodecFactory.zstandardCodec(ZSTD_LEVEL));
+            writer.create(schema, out);
+            for (T record : records) {
+                writer.append(record);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write an Avro file of " + schema.getFullName(), e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Every record of a file, as generic records in the file's own schema. */
+    public static <T> List<T> read(byte[] file) {
+        return readWith(file, new GenericDatumReader<>());
+    }
+
+    /** Every record of a file, as instances of a generated type. */
+    public static <T> List<T> read(byte[] file, Class<T> type) {
+        return readWith(file, new SpecificDatumReader<>(type));
+    }
+
+    private static <T> List<T> readWith(byte[] file, DatumReader<T> datumReader) {
+        List<T> records = new ArrayList<>();
+        try (DataFileReader<T> reader = new DataFileReader<>(new SeekableByteArrayInput(file), datumReader)) {
+            reader.forEach(records::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not an Avro object container file", e);
+        }
+        return records;
+    }
+}

@@ -1,0 +1,122 @@
+package io.segflow.storage;
+
+import com.google.common.hash.BloomFilter;
+import com.google.common.hash.Funnels;
+import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.DeltaEntry;
+import io.segflow.schema.SegmentLevel;
+import io.segflow.schema.SegmentStats;
+import io.segflow.schema.dml.DmlSchemas;
+import io.segflow.schema.registry.SchemaRegistryClient;
+import io.segflow.schema.serde.AvroWireDeserializer;
+import io.segflow.schema.serde.RecordSource;
+import io.segflow.segment.PkRange;
+import io.segflow.segment.StoredRow;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a {@link FlushJob} into the files of its segment, in memory: for L1 the insert logs (at
+ * most {@code rowsPerInsertLog} rows each) and a stats log with a primary-key bloom filter; for L0
+ * a delta log. No I/O: the uploader writes what this returns.
+ */
+public final class SegmentFiles {
+    /** The files by path, in upload order, and what they hold. */
+    public record Built(Map<String, byte[]> files, FlushResult result) {
+    }
+
+    private final SchemaRegistryClient registry;
+    private final long rowsPerInsertLog;
+    private final double bloomFpp;
+
+    public SegmentFiles(SchemaRegistryClient registry, long rowsPerInsertLog, double bloomFpp) {
+        this.registry = registry;
+        this.rowsPerInsertLog = rowsPerInsertLog;
+        this.bloomFpp = bloomFpp;
+    }
+
+    public Built build(FlushJob job) {
+        return job.level() == SegmentLevel.L0 ? deltaLog(job) : insertLogs(job);
+    }
+
+    private Built insertLogs(FlushJob job) {
+        CollectionSpec spec = job.spec();
+        String collection = spec.getName();
+        Schema rowSchema = DmlSchemas.insertLog(spec);
+        AvroWireDeserializer<GenericRecord> dml = AvroWireDeserializer.generic(registry, DmlSchemas.forCollection(spec));
+        String topic = DmlSchemas.dmlTopic(collection);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        List<GenericRecord> chunk = new ArrayList<>();
+        BloomFilter<byte[]> bloom = BloomFilter.create(Funnels.byteArrayFunnel(), Math.max(1, job.rows().size()), bloomFpp);
+        long written = 0;
+        long deletedAtFlush = 0;
+        PkRange pks = new PkRange();
+        for (StoredRow row : job.rows()) {
+            if (job.newerDeletes().newestDelete(row.pk()) > row.position()) {
+                deletedAtFlush++;
+                continue;
+            }
+            GenericRecord value = dml.decode(new RecordSource(topic, job.channel(), row.position()), row.dmlValue());
+            GenericRecord out = new GenericData.Record(rowSchema);
+            for (Schema.Field field : rowSchema.getFields()) {
+                if (value.getSchema().getField(field.name()) != null) {
+                    out.put(field.pos(), value.get(field.name()));
+                }
+            }
+            out.put(DmlSchemas.POSITION, row.position());
+            out.put(DmlSchemas.TS, row.timestamp());
+            pks.add(plain(value.get(DmlSchemas.PK)));
+            bloom.put(row.pk());
+            chunk.add(out);
+            written++;
+            if (chunk.size() == rowsPerInsertLog) {
+                files.put(ObjectPaths.insertLog(collection, job.channel(), job.segmentId(), files.size()), AvroFiles.write(rowSchema, chunk));
+                chunk.clear();
+            }
+        }
+        if (!chunk.isEmpty()) {
+            files.put(ObjectPaths.insertLog(collection, job.channel(), job.segmentId(), files.size()), AvroFiles.write(rowSchema, chunk));
+        }
+        List<String> insertLogs = List.copyOf(files.keySet());
+        SegmentStats stats = SegmentStats.newBuilder().setSegmentId(job.segmentId()).setRows(written).setMinPk(pks.min()).setMaxPk(pks.max())
+                .setBloomFpp(bloomFpp).setBloomFilter(ByteBuffer.wrap(serialize(bloom))).build();
+        String statsLog = ObjectPaths.statsLog(collection, job.channel(), job.segmentId());
+        files.put(statsLog, AvroFiles.write(SegmentStats.getClassSchema(), List.of(stats)));
+        long bytes = files.values().stream().mapToLong(f -> f.length).sum();
+        return new Built(files, new FlushResult(job.channel(), job.segmentId(), insertLogs, List.of(), statsLog, bytes, written,
+                deletedAtFlush, pks.min(), pks.max(), spec.getSchemaVersion()));
+    }
+
+    private Built deltaLog(FlushJob job) {
+        String path = ObjectPaths.deltaLog(job.spec().getName(), job.channel(), job.segmentId(), 0);
+        byte[] file = AvroFiles.write(DeltaEntry.getClassSchema(), job.deletes());
+        PkRange pks = new PkRange();
+        job.deletes().forEach(entry -> pks.add(plain(entry.getPk())));
+        return new Built(Map.of(path, file), new FlushResult(job.channel(), job.segmentId(), List.of(), List.of(path), null,
+                file.length, job.deletes().size(), 0, pks.min(), pks.max(), job.spec().getSchemaVersion()));
+    }
+
+    private static Object plain(Object pk) {
+        return pk instanceof CharSequence text ? text.toString() : pk;
+    }
+
+    private static byte[] serialize(BloomFilter<byte[]> bloom) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            bloom.writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

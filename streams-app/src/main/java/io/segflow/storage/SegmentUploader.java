@@ -1,0 +1,97 @@
+package io.segflow.storage;
+
+import io.minio.PutObjectArgs;
+import io.segflow.metrics.IngestMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Writes segments' files to object storage off the stream thread. A failed attempt (S3 down,
+ * 5xx, timeout) is retried with exponential backoff until it succeeds or the job is cancelled;
+ * the files' paths are deterministic, so a retry overwrites. Only a completed upload is reported.
+ */
+public final class SegmentUploader implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SegmentUploader.class);
+
+    private final ObjectStorage storage;
+    private final SegmentFiles files;
+    private final long initialBackoffMs;
+    private final long maxBackoffMs;
+    private final IngestMetrics metrics;
+    private final ExecutorService executor;
+
+    public SegmentUploader(String name, ObjectStorage storage, SegmentFiles files, int threads, long initialBackoffMs,
+                           long maxBackoffMs, IngestMetrics metrics) {
+        this.storage = storage;
+        this.files = files;
+        this.initialBackoffMs = initialBackoffMs;
+        this.maxBackoffMs = maxBackoffMs;
+        this.metrics = metrics;
+        AtomicInteger count = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, name + "-upload-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Uploads {@code job}'s files, then hands what was written to {@code onDone} (on an upload thread). */
+    public Future<?> submit(FlushJob job, Consumer<FlushResult> onDone) {
+        return executor.submit(() -> {
+            FlushResult result = uploadWithRetries(job);
+            if (result != null) {
+                onDone.accept(result);
+            }
+        });
+    }
+
+    private FlushResult uploadWithRetries(FlushJob job) {
+        long backoff = initialBackoffMs;
+        for (int attempt = 1; !Thread.currentThread().isInterrupted(); attempt++) {
+            String object = "";
+            try {
+                SegmentFiles.Built built = files.build(job);
+                for (Map.Entry<String, byte[]> file : built.files().entrySet()) {
+                    object = file.getKey();
+                    put(file.getKey(), file.getValue());
+                }
+                return built.result();
+            } catch (Exception e) {
+                metrics.uploadFailed();
+                log.warn("cannot upload segment {} of channel {} of {} to s3://{}/{} (attempt {}): {}; retrying in {} ms",
+                        job.segmentId(), job.channel(), job.spec().getName(), storage.bucket(), object, attempt, e.toString(), backoff);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                backoff = Math.min(maxBackoffMs, backoff * 2);
+            }
+        }
+        return null;
+    }
+
+    private void put(String object, byte[] bytes) throws Exception {
+        storage.client().putObject(PutObjectArgs.builder().bucket(storage.bucket()).object(object)
+                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).contentType("application/avro").build());
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
