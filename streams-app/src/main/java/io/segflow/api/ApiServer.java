@@ -3,40 +3,54 @@ package io.segflow.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segflow.collection.CollectionDefinition;
 import io.segflow.collection.CollectionException;
+import io.segflow.catalog.SegmentCatalog;
 import io.segflow.collection.CollectionService;
 import io.segflow.http.HttpError;
 import io.segflow.http.HttpRequest;
 import io.segflow.http.JsonHttpServer;
 import io.segflow.http.JsonHttpServer.Created;
+import io.segflow.ingest.FlushService;
+import io.segflow.ingest.IngestPipeline;
+import io.segflow.ingest.IngestPipelines;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.Map;
 
 /**
  * The HTTP API of an instance:
  * {@code GET /health}, {@code GET /collections}, {@code GET /collections/{name}},
- * {@code POST /collections}, {@code POST /collections/{name}/partitions} and
- * {@code POST /collections/{name}/fields}. Errors are JSON {@code {"error": "..."}} with 400,
- * 404 or 409.
+ * {@code POST /collections}, {@code POST /collections/{name}/partitions},
+ * {@code POST /collections/{name}/fields}, {@code GET /collections/{name}/segments},
+ * {@code POST /collections/{name}/flush}, {@code GET /collections/{name}/flushes/{id}} and
+ * {@code GET /metrics}. Errors are JSON {@code {"error": "..."}} with 400, 404, 409, 503 or 504.
  */
 public final class ApiServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long DEFAULT_FLUSH_TIMEOUT_MS = 60_000;
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    /** What the API serves. */
+    public record Services(CollectionService collections, HealthCheck health, IngestPipelines pipelines, SegmentCatalog segments,
+                           FlushService flushes, PrometheusMeterRegistry meters) {
+    }
 
     private final JsonHttpServer http;
     private final CollectionService collections;
-    private final HealthCheck health;
+    private final Services services;
 
-    private ApiServer(CollectionService collections, HealthCheck health) {
-        this.collections = collections;
-        this.health = health;
+    private ApiServer(Services services) {
+        this.services = services;
+        this.collections = services.collections();
         this.http = new JsonHttpServer(JSON, "application/json", ApiServer::error);
     }
 
-    public static ApiServer start(CollectionService collections, HealthCheck health, String host, int port) throws IOException {
-        ApiServer server = new ApiServer(collections, health);
+    public static ApiServer start(Services services, String host, int port) throws IOException {
+        ApiServer server = new ApiServer(services);
         server.routes();
         server.http.start("api", host, port);
         return server;
@@ -48,7 +62,7 @@ public final class ApiServer implements AutoCloseable {
 
     private void routes() {
         http.route("GET", "/health", request -> {
-            HealthCheck.Report report = health.run();
+            HealthCheck.Report report = services.health().run();
             if (!report.up()) {
                 throw new HttpError(503, report);
             }
@@ -64,6 +78,24 @@ public final class ApiServer implements AutoCloseable {
         });
         http.route("POST", "/collections/{name}/fields", request -> new Created(CollectionView.of(
                 collections.addField(request.pathParam("name"), body(request, CollectionDefinition.FieldDefinition.class)))));
+        http.route("GET", "/collections/{name}/segments", request ->
+                services.segments().segments(request.pathParam("name"), isLocal(request)));
+        http.route("POST", "/collections/{name}/flush", request -> {
+            long timeoutMs = request.queryParam("timeoutMs").map(Long::parseLong).orElse(DEFAULT_FLUSH_TIMEOUT_MS);
+            return services.flushes().flush(collections.get(request.pathParam("name")), Duration.ofMillis(timeoutMs));
+        });
+        http.route("GET", "/collections/{name}/flushes/{id}", request -> {
+            IngestPipeline pipeline = services.pipelines().ensure(request.pathParam("name"));
+            String id = request.pathParam("id");
+            return Map.of("flushId", id, "channels", isLocal(request) ? pipeline.flushes().channelsDone(id)
+                    : services.flushes().channelsDone(pipeline, id));
+        });
+        http.route("GET", "/metrics", request -> new JsonHttpServer.Text(PROMETHEUS_TEXT, services.meters().scrape()));
+    }
+
+    /** {@code ?scope=local}: this instance's channels only, as peers ask each other. */
+    private static boolean isLocal(HttpRequest request) {
+        return request.queryParam("scope").filter("local"::equals).isPresent();
     }
 
     private static <T> T body(HttpRequest request, Class<T> type) {

@@ -1,13 +1,21 @@
 package io.segflow.app;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segflow.api.ApiServer;
 import io.segflow.api.HealthCheck;
+import io.segflow.catalog.Peers;
+import io.segflow.catalog.SegmentCatalog;
 import io.segflow.collection.CollectionCatalog;
 import io.segflow.collection.CollectionDefinition;
 import io.segflow.collection.CollectionService;
 import io.segflow.config.SegflowConfig;
 import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedS3;
+import io.segflow.ingest.FlushService;
+import io.segflow.ingest.IngestPipeline;
+import io.segflow.ingest.IngestPipelines;
 import io.segflow.kafka.Topics;
 import io.segflow.registry.SchemaRegistryServer;
 import io.segflow.registry.SchemaRegistryService;
@@ -15,6 +23,7 @@ import io.segflow.schema.GeneratedTypes;
 import io.segflow.schema.registry.CompatibilityLevel;
 import io.segflow.schema.registry.RestSchemaRegistryClient;
 import io.segflow.storage.ObjectStorage;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +45,7 @@ import static io.segflow.config.SegflowConfig.EMBEDDED_HOST;
 public final class SegflowApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SegflowApp.class);
     static final String DEMO = "demo";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Endpoints endpoints;
@@ -86,14 +96,22 @@ public final class SegflowApp implements AutoCloseable {
         if (config.embedded() && config.getBoolean(SegflowConfig.DEMO_COLLECTION) && catalog.get(DEMO).isEmpty()) {
             collections.create(demoDefinition());
         }
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        String httpHost = config.getString(SegflowConfig.HTTP_HOST);
+        int httpPort = config.getInt(SegflowConfig.HTTP_PORT);
+        IngestPipeline.Environment env = new IngestPipeline.Environment(topics.clientConfig(), config.streamsStateDir(),
+                config.getShort(SegflowConfig.TOPIC_REPLICATION_FACTOR), new HostInfo(httpHost, httpPort), registry, storage, meters,
+                config.ingest());
+        IngestPipelines pipelines = own(new IngestPipelines(catalog, env));
+        pipelines.start();
+        FlushService flushes = own(new FlushService(pipelines, new Peers(JSON), topics.clientConfig()));
         HealthCheck health = new HealthCheck(Map.of(
                 "kafka", () -> topics.admin().describeCluster().clusterId().get(5, TimeUnit.SECONDS),
                 "schemaRegistry", registry::subjects,
                 "s3", storage::bucketExists));
-        ApiServer api = own(ApiServer.start(collections, health, config.getString(SegflowConfig.HTTP_HOST),
-                config.getInt(SegflowConfig.HTTP_PORT)));
-        endpoints = new Endpoints(bootstrap, registryUrl, s3Endpoint,
-                "http://" + config.getString(SegflowConfig.HTTP_HOST) + ":" + api.port());
+        ApiServer api = own(ApiServer.start(new ApiServer.Services(collections, health, pipelines, new SegmentCatalog(pipelines, JSON),
+                flushes, meters), httpHost, httpPort));
+        endpoints = new Endpoints(bootstrap, registryUrl, s3Endpoint, "http://" + httpHost + ":" + api.port());
     }
 
     static CollectionDefinition demoDefinition() {

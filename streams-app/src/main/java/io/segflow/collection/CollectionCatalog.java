@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Collection specs by name, replicated through a compacted topic (value: {@link CollectionSpec}
@@ -25,6 +27,7 @@ public final class CollectionCatalog implements AutoCloseable {
     private final String topic;
     private final Serde<CollectionSpec> serde;
     private final Map<String, CollectionSpec> specs = new ConcurrentHashMap<>();
+    private final List<Consumer<CollectionSpec>> listeners = new CopyOnWriteArrayList<>();
     private CompactedTopicLog topicLog;
 
     private CollectionCatalog(String topic, SchemaRegistryClient registry) {
@@ -43,8 +46,15 @@ public final class CollectionCatalog implements AutoCloseable {
         if (value == null) {
             specs.remove(name);
         } else {
-            specs.put(name, serde.deserializer().deserialize(topic, value));
+            CollectionSpec spec = serde.deserializer().deserialize(topic, value);
+            specs.put(name, spec);
+            listeners.forEach(listener -> listener.accept(spec));
         }
+    }
+
+    /** Calls {@code listener} with every spec stored from now on, new or changed, on the catalog's reader thread. */
+    public void onChange(Consumer<CollectionSpec> listener) {
+        listeners.add(listener);
     }
 
     public Optional<CollectionSpec> get(String name) {

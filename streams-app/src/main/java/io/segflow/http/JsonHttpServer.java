@@ -40,6 +40,10 @@ public final class JsonHttpServer implements AutoCloseable {
     public record Created(Object body) {
     }
 
+    /** A handler's answer that is not JSON. */
+    public record Text(String contentType, String body) {
+    }
+
     private record Route(String method, String[] segments, Handler handler) {
     }
 
@@ -108,8 +112,8 @@ public final class JsonHttpServer implements AutoCloseable {
                 status = error.status();
                 body = error.body();
             }
-            byte[] bytes = json.writeValueAsBytes(body);
-            exchange.getResponseHeaders().set("Content-Type", contentType);
+            byte[] bytes = body instanceof Text text ? text.body().getBytes(StandardCharsets.UTF_8) : json.writeValueAsBytes(body);
+            exchange.getResponseHeaders().set("Content-Type", body instanceof Text text ? text.contentType() : contentType);
             exchange.sendResponseHeaders(status, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);

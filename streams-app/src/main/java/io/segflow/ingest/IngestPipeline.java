@@ -1,0 +1,129 @@
+package io.segflow.ingest;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.segflow.metrics.IngestMetrics;
+import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.SegmentInfo;
+import io.segflow.schema.registry.SchemaRegistryClient;
+import io.segflow.schema.serde.AvroSerdes;
+import io.segflow.storage.ObjectStorage;
+import io.segflow.storage.SegmentFiles;
+import io.segflow.storage.SegmentUploader;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Supplier;
+
+/**
+ * The Kafka Streams application of one collection ({@code application.id = segflow-<collection>}),
+ * exactly-once, with its uploader. Every instance runs one per collection; Kafka assigns the
+ * channels among them.
+ */
+public final class IngestPipeline implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(IngestPipeline.class);
+
+    /** Where to run: cluster, stores, and this instance's HTTP address for interactive queries. */
+    public record Environment(Map<String, Object> clientConfig, Path stateDir, short replicationFactor, HostInfo self,
+                              SchemaRegistryClient registry, ObjectStorage storage, MeterRegistry meters, IngestSettings settings) {
+    }
+
+    private final String collection;
+    private final HostInfo self;
+    private final SegmentUploader uploader;
+    private final FlushTracker flushes = new FlushTracker();
+    private final KafkaStreams streams;
+
+    public IngestPipeline(String collection, Supplier<CollectionSpec> spec, Environment env) {
+        this.collection = collection;
+        this.self = env.self();
+        IngestSettings settings = env.settings();
+        IngestMetrics metrics = new IngestMetrics(env.meters(), collection);
+        this.uploader = new SegmentUploader(collection, env.storage(),
+                new SegmentFiles(env.registry(), settings.seal().rowsPerInsertLog(), settings.bloomFpp()),
+                settings.uploadThreads(), settings.uploadBackoffMs(), settings.uploadMaxBackoffMs(), metrics);
+        IngestContext context = new IngestContext(collection, spec, env.registry(), settings, uploader, metrics, flushes);
+        this.streams = new KafkaStreams(IngestTopology.build(context, AvroSerdes.specific(env.registry(), SegmentInfo.class)),
+                properties(collection, env));
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("{}: stream thread failed; replacing it", collection, e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    }
+
+    public static String applicationId(String collection) {
+        return "segflow-" + collection;
+    }
+
+    static Properties properties(String collection, Environment env) {
+        Properties props = new Properties();
+        props.putAll(env.clientConfig());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(collection));
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, env.stateDir().toString());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, env.settings().streamThreads());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, env.settings().commitIntervalMs());
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, env.self().host() + ":" + env.self().port());
+        if (env.replicationFactor() > 0) {
+            props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) env.replicationFactor());
+        }
+        // Backpressure may hold a record for up to backpressure.max.block.ms; stay in the group meanwhile.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
+                (int) Math.max(300_000, env.settings().maxBlockMs() * 3));
+        return props;
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    public String collection() {
+        return collection;
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public FlushTracker flushes() {
+        return flushes;
+    }
+
+    /** Every segment of the channels this instance holds. */
+    public List<SegmentInfo> localSegments() {
+        ReadOnlyKeyValueStore<Long, SegmentInfo> store = streams.store(
+                StoreQueryParameters.fromNameAndType(IngestStores.SEGMENTS, QueryableStoreTypes.keyValueStore()));
+        List<SegmentInfo> segments = new ArrayList<>();
+        try (KeyValueIterator<Long, SegmentInfo> all = store.all()) {
+            all.forEachRemaining(kv -> segments.add(kv.value));
+        }
+        return segments;
+    }
+
+    /** The other instances running this collection's application. */
+    public List<HostInfo> otherInstances() {
+        return streams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
+                .filter(host -> !host.equals(self)).distinct().toList();
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        uploader.close();
+    }
+}

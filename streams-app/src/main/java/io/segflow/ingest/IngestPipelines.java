@@ -1,0 +1,62 @@
+package io.segflow.ingest;
+
+import io.segflow.collection.CollectionCatalog;
+import io.segflow.collection.CollectionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/** Runs an {@link IngestPipeline} for every collection of the catalog, including those created later. */
+public final class IngestPipelines implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(IngestPipelines.class);
+
+    private final CollectionCatalog catalog;
+    private final IngestPipeline.Environment env;
+    private final Map<String, IngestPipeline> pipelines = new ConcurrentHashMap<>();
+    private final ExecutorService starter = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "pipeline-starter");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public IngestPipelines(CollectionCatalog catalog, IngestPipeline.Environment env) {
+        this.catalog = catalog;
+        this.env = env;
+    }
+
+    /** Starts a pipeline per collection now in the catalog, and one for each collection added later. */
+    public void start() {
+        catalog.list().forEach(spec -> ensure(spec.getName()));
+        catalog.onChange(spec -> starter.execute(() -> ensure(spec.getName())));
+    }
+
+    /** The pipeline of {@code collection}, started if the collection exists and has none yet. */
+    public IngestPipeline ensure(String collection) {
+        if (catalog.get(collection).isEmpty()) {
+            throw new CollectionException(CollectionException.Kind.NOT_FOUND, "collection '" + collection + "' does not exist");
+        }
+        return pipelines.computeIfAbsent(collection, name -> {
+            IngestPipeline pipeline = new IngestPipeline(name, () -> catalog.get(name).orElseThrow(), env);
+            pipeline.start();
+            log.info("started the ingest pipeline of {} ({})", name, IngestPipeline.applicationId(name));
+            return pipeline;
+        });
+    }
+
+    @Override
+    public void close() {
+        starter.shutdownNow();
+        try {
+            starter.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pipelines.values().parallelStream().forEach(IngestPipeline::close);
+        pipelines.clear();
+    }
+}

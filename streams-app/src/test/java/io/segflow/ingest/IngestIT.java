@@ -1,0 +1,235 @@
+package io.segflow.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.util.concurrent.RateLimiter;
+import io.minio.MinioClient;
+import io.segflow.api.CollectionView;
+import io.segflow.app.SegflowApp;
+import io.segflow.catalog.SegmentView;
+import io.segflow.collection.CollectionDefinition;
+import io.segflow.config.SegflowConfig;
+import io.segflow.embedded.EmbeddedKafka;
+import io.segflow.embedded.EmbeddedS3;
+import io.segflow.kafka.Topics;
+import io.segflow.produce.DmlProducer;
+import io.segflow.produce.SyntheticWorkload;
+import io.segflow.registry.SchemaRegistryServer;
+import io.segflow.registry.SchemaRegistryService;
+import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.registry.CompatibilityLevel;
+import io.segflow.schema.registry.RestSchemaRegistryClient;
+import io.segflow.storage.ObjectStorage;
+import io.segflow.testing.FreePorts;
+import io.segflow.testing.Http;
+import io.segflow.testing.IngestAudit;
+import io.segflow.testing.TestRuntimes;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Ingest on a real KRaft broker and S3 server shared by the class, with Segflow instances
+ * configured against them as external services: 200k events over 4 channels, an S3 outage of
+ * 20 s, and an instance killed (SIGKILL) in the middle of uploads.
+ */
+class IngestIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path infraDir;
+    static EmbeddedKafka kafka;
+    static EmbeddedS3 s3;
+    static int s3Port;
+    static Topics topics;
+    static SchemaRegistryService registryService;
+    static SchemaRegistryServer registryServer;
+    static String registryUrl;
+    static RestSchemaRegistryClient registry;
+    static MinioClient minio;
+
+    @TempDir
+    Path instanceDir;
+
+    @BeforeAll
+    static void startInfrastructure() throws Exception {
+        kafka = EmbeddedKafka.start(infraDir.resolve("kafka"), "127.0.0.1", FreePorts.next(), FreePorts.next());
+        s3Port = FreePorts.next();
+        s3 = EmbeddedS3.start(infraDir.resolve("s3"), "127.0.0.1", s3Port, "segflow", "segflow-secret");
+        topics = new Topics(kafka.bootstrapServers(), Map.of(), (short) 1);
+        registryService = SchemaRegistryService.open(topics, "_schemas", CompatibilityLevel.BACKWARD);
+        registryServer = SchemaRegistryServer.start(registryService, "127.0.0.1", 0);
+        registryUrl = "http://127.0.0.1:" + registryServer.port();
+        registry = new RestSchemaRegistryClient(registryUrl);
+        minio = MinioClient.builder().endpoint(s3.endpoint()).credentials("segflow", "segflow-secret").build();
+        try (ObjectStorage storage = new ObjectStorage(s3.endpoint(), "segflow", "segflow-secret", "us-east-1", "segflow")) {
+            storage.ensureBucket();
+        }
+    }
+
+    @AfterAll
+    static void stopInfrastructure() throws Exception {
+        minio.close();
+        registryServer.close();
+        registryService.close();
+        topics.close();
+        s3.close();
+        kafka.close();
+    }
+
+    /** An instance against the class's services, with its own catalog topic and small segments. */
+    private Map<String, String> instance(String name) {
+        Map<String, String> settings = TestRuntimes.settings(instanceDir);
+        settings.put(SegflowConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        settings.put(SegflowConfig.SCHEMA_REGISTRY_URL, registryUrl);
+        settings.put(SegflowConfig.S3_ENDPOINT, s3.endpoint());
+        settings.put(SegflowConfig.COLLECTIONS_TOPIC, "_collections-" + name);
+        settings.put(IngestSettings.SEAL_CAPACITY_BYTES, "400000");
+        settings.put(IngestSettings.L0_FLUSH_ENTRIES, "5000");
+        settings.put(IngestSettings.SEAL_CHECK_MS, "200");
+        settings.put(IngestSettings.BACKPRESSURE_MAX_SEALED, "4");
+        return settings;
+    }
+
+    private static CollectionDefinition collection(String name) {
+        return new CollectionDefinition(name, null, 8, 4, List.of(new CollectionDefinition.FieldDefinition("price", "DOUBLE")),
+                List.of("hot"), null, null);
+    }
+
+    private static void produce(CollectionSpec spec, long events, long seed) {
+        produce(spec, events, seed, Double.MAX_VALUE);
+    }
+
+    private static void produce(CollectionSpec spec, long events, long seed, double perSecond) {
+        SyntheticWorkload workload = new SyntheticWorkload(spec, seed, 0.15, 0.15, 0);
+        RateLimiter limiter = RateLimiter.create(perSecond);
+        try (DmlProducer producer = new DmlProducer(spec, Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                registry)) {
+            for (long i = 0; i < events; i++) {
+                limiter.acquire();
+                producer.send(workload.next());
+            }
+        }
+    }
+
+    private static List<SegmentView> segments(String api, String collection) throws Exception {
+        Http.Answer answer = Http.get(api + "/collections/" + collection + "/segments");
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+        return Arrays.asList(JSON.treeToValue(answer.body(), SegmentView[].class));
+    }
+
+    private static void flush(String api, String collection) throws Exception {
+        Http.Answer flushed = Http.post(api + "/collections/" + collection + "/flush?timeoutMs=120000", "{}");
+        assertThat(flushed.status()).as(flushed.body().toString()).isEqualTo(200);
+    }
+
+    @Test
+    void twoHundredThousandEventsLandInFlushedSegmentsOrAreAccountedAsDeleted() throws Exception {
+        try (SegflowApp app = TestRuntimes.start(instance("bulk"))) {
+            CollectionSpec spec = app.collections().create(collection("bulk"));
+            produce(spec, 200_000, 42);
+
+            flush(app.endpoints().http(), "bulk");
+
+            List<SegmentView> segments = segments(app.endpoints().http(), "bulk");
+            IngestAudit.Totals totals = IngestAudit.verify(spec, registry, kafka.bootstrapServers(), minio, segments);
+            assertThat(totals.events()).isEqualTo(200_000);
+            assertThat(totals.writtenRows() + totals.deletedAtFlush()).isEqualTo(totals.dmlRows());
+            assertThat(segments).filteredOn(s -> s.level().equals("L1")).extracting(SegmentView::sealReason).contains("capacity");
+            assertThat(segments).extracting(SegmentView::channel).containsOnly(0, 1, 2, 3);
+            assertThat(segments).extracting(SegmentView::partition).contains("_default", "hot", "*");
+        }
+    }
+
+    @Test
+    void anS3OutageOfTwentySecondsLosesNothing() throws Exception {
+        try (SegflowApp app = TestRuntimes.start(instance("outage"))) {
+            String api = app.endpoints().http();
+            CollectionSpec spec = app.collections().create(collection("outage"));
+            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(spec, 80_000, 7));
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> !segments(api, "outage").isEmpty()
+                    && segments(api, "outage").stream().anyMatch(s -> s.state().equals("FLUSHED")));
+
+            s3.close();
+            producing.get(60, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(metric(api, "segflow_segments_sealed_waiting", "outage")).isPositive());
+            Thread.sleep(Duration.ofSeconds(20).toMillis());
+            assertThat(metric(api, "segflow_upload_failures_total", "outage")).isPositive();
+            s3 = EmbeddedS3.start(infraDir.resolve("s3"), "127.0.0.1", s3Port, "segflow", "segflow-secret");
+
+            flush(api, "outage");
+
+            IngestAudit.Totals totals = IngestAudit.verify(spec, registry, kafka.bootstrapServers(), minio, segments(api, "outage"));
+            assertThat(totals.writtenRows() + totals.deletedAtFlush()).isEqualTo(totals.dmlRows());
+        }
+    }
+
+    @Test
+    void anInstanceKilledInTheMiddleOfUploadsRestartsWithTheSameTotals() throws Exception {
+        Map<String, String> settings = instance("crash");
+        String api = "http://127.0.0.1:" + settings.get(SegflowConfig.HTTP_PORT);
+        Process first = startProcess(settings);
+        Http.Answer created = Http.post(api + "/collections", JSON.writeValueAsString(collection("crash")));
+        assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
+        CollectionSpec spec = JSON.treeToValue(created.body(), CollectionView.class).toSpec();
+        // Paced, so that the kill lands while rows still arrive and segments seal and upload.
+        CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(spec, 120_000, 11, 15_000));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                .until(() -> segments(api, "crash").stream().filter(s -> s.state().equals("FLUSHED")).count() >= 3);
+
+        first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        assertThat(producing).isNotDone();
+        Process second = startProcess(settings);
+        try {
+            producing.get(120, TimeUnit.SECONDS);
+            flush(api, "crash");
+
+            IngestAudit.Totals totals = IngestAudit.verify(spec, registry, kafka.bootstrapServers(), minio, segments(api, "crash"));
+            assertThat(totals.writtenRows() + totals.deletedAtFlush()).isEqualTo(totals.dmlRows());
+            assertThat(totals.events()).isEqualTo(120_000);
+        } finally {
+            second.destroy();
+            second.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static double metric(String api, String name, String collection) throws Exception {
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(l -> l.startsWith(name + "{") && l.contains("collection=\"" + collection + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** Starts {@code segflow run} from the packaged jar as a child process and waits for its ready line. */
+    private static Process startProcess(Map<String, String> settings) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", Path.of("target", "segflow.jar").toString(), "run"));
+        settings.forEach((key, value) -> command.add("--set=" + key + "=" + value));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> out.lines().filter(l -> l.startsWith("segflow ready:"))
+                .findFirst().orElse(null));
+        assertThat(ready.get(60, TimeUnit.SECONDS)).as("ready line of the child instance").isNotNull();
+        return process;
+    }
+}
