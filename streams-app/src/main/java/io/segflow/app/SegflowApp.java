@@ -50,6 +50,8 @@ public final class SegflowApp implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Endpoints endpoints;
     private CollectionService collections;
+    private SegmentCatalog segments;
+    private FlushService flushes;
 
     private SegflowApp() {
     }
@@ -104,13 +106,14 @@ public final class SegflowApp implements AutoCloseable {
                 config.ingest());
         IngestPipelines pipelines = own(new IngestPipelines(catalog, env));
         pipelines.start();
-        FlushService flushes = own(new FlushService(pipelines, new Peers(JSON), topics.clientConfig()));
+        flushes = own(new FlushService(pipelines, new Peers(JSON), topics.clientConfig()));
+        segments = new SegmentCatalog(pipelines, JSON);
         HealthCheck health = new HealthCheck(Map.of(
                 "kafka", () -> topics.admin().describeCluster().clusterId().get(5, TimeUnit.SECONDS),
                 "schemaRegistry", registry::subjects,
                 "s3", storage::bucketExists));
-        ApiServer api = own(ApiServer.start(new ApiServer.Services(collections, health, pipelines, new SegmentCatalog(pipelines, JSON),
-                flushes, meters), httpHost, httpPort));
+        ApiServer api = own(ApiServer.start(new ApiServer.Services(collections, health, pipelines, segments, flushes, meters),
+                httpHost, httpPort));
         endpoints = new Endpoints(bootstrap, registryUrl, s3Endpoint, "http://" + httpHost + ":" + api.port());
     }
 
@@ -125,6 +128,14 @@ public final class SegflowApp implements AutoCloseable {
 
     public CollectionService collections() {
         return collections;
+    }
+
+    public SegmentCatalog segments() {
+        return segments;
+    }
+
+    public FlushService flushes() {
+        return flushes;
     }
 
     private <T extends AutoCloseable> T own(T resource) {

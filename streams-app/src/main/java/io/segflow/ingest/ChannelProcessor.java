@@ -181,12 +181,17 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
         segments.openL0(batch, reason, ingest.spec().get().getSchemaVersion(), now);
     }
 
+    /**
+     * Starts the upload of the oldest waiting segment unless one of this channel is running: a job
+     * holds its segment's rows in memory, so one at a time per channel bounds the heap, and the
+     * channel's segments flush in the order they sealed.
+     */
     private void submitUploads() {
-        for (SegmentInfo segment : segments.waiting()) {
-            if (!uploads.containsKey(segment.getId())) {
-                uploads.put(segment.getId(), ingest.uploader().submit(job(segment), completed::add));
-            }
+        if (!uploads.isEmpty()) {
+            return;
         }
+        segments.waiting().stream().findFirst().ifPresent(segment ->
+                uploads.put(segment.getId(), ingest.uploader().submit(job(segment), completed::add)));
     }
 
     private FlushJob job(SegmentInfo segment) {
@@ -208,9 +213,13 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
     private void complete(FlushResult result) {
         uploads.remove(result.segmentId());
         SegmentInfo flushed = segments.complete(result);
-        if (flushed == null) {
-            return;
+        if (flushed != null) {
+            publish(flushed);
         }
+        submitUploads();
+    }
+
+    private void publish(SegmentInfo flushed) {
         if (flushed.getLevel() == SegmentLevel.L0) {
             l0.remove(flushed.getMinPosition(), flushed.getMaxPosition());
         }

@@ -1,0 +1,138 @@
+package io.segflow.bench;
+
+import io.segflow.app.SegflowApp;
+import io.segflow.catalog.SegmentView;
+import io.segflow.collection.CollectionDefinition;
+import io.segflow.collection.CollectionTopics;
+import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.dml.DmlRecords;
+import io.segflow.schema.dml.PrimaryKeys;
+import io.segflow.schema.registry.RestSchemaRegistryClient;
+import io.segflow.schema.serde.AvroWireSerializer;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToLongFunction;
+
+/**
+ * {@code segflow bench ingest}: inserts N rows into a new collection of a running instance and
+ * times first produce → every row Flushed (a flush request closes the run), then reads the same
+ * topic with a plain consumer in the same run for the raw rate.
+ */
+public final class IngestBenchmark {
+    /** Distinct vectors cycled through: random floats do not compress, and generating them is not what is measured. */
+    private static final int VECTOR_POOL = 1024;
+
+    public record Result(long rows, int dim, int channels, double seconds, long dmlBytes, long objectBytes, int segments,
+                         double rawSeconds) {
+        double rowsPerSecond() {
+            return rows / seconds;
+        }
+
+        double rawRowsPerSecond() {
+            return rows / rawSeconds;
+        }
+
+        public void print(PrintStream out) {
+            out.printf("ingest: %,d rows, dim %d, %d channels, exactly-once%n", rows, dim, channels);
+            out.printf("  end to end (first produce -> all rows Flushed): %.2f s, %,.0f rows/s, %.1f MB/s of DML%n",
+                    seconds, rowsPerSecond(), dmlBytes / seconds / 1e6);
+            out.printf("  written to object storage: %,d bytes in %d segments (%.2f x the DML bytes)%n",
+                    objectBytes, segments, (double) objectBytes / dmlBytes);
+            out.printf("  raw consumer of the same topic: %.2f s, %,.0f rows/s, %.1f MB/s%n",
+                    rawSeconds, rawRowsPerSecond(), dmlBytes / rawSeconds / 1e6);
+            out.printf("  ratio ingest / raw consumer: %.2f%n", rowsPerSecond() / rawRowsPerSecond());
+        }
+    }
+
+    private IngestBenchmark() {
+    }
+
+    public static Result run(SegflowApp app, long rows, int dim, int channels, PrintStream progress) throws Exception {
+        String name = "bench_" + System.currentTimeMillis();
+        CollectionSpec spec = app.collections().create(new CollectionDefinition(name, "INT64", dim, channels, List.of(), null, null, null));
+        String kafka = app.endpoints().kafka();
+        progress.printf("created %s; producing %,d rows%n", name, rows);
+
+        long start = System.nanoTime();
+        long dmlBytes = produce(spec, kafka, new RestSchemaRegistryClient(app.endpoints().schemaRegistry()), rows);
+        progress.printf("produced in %.2f s; flushing%n", (System.nanoTime() - start) / 1e9);
+        app.flushes().flush(spec, Duration.ofMinutes(10));
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        List<SegmentView> segments = app.segments().segments(name, false);
+        long written = segments.stream().filter(s -> s.level().equals("L1")).mapToLong(SegmentView::rows).sum();
+        if (written != rows) {
+            throw new IllegalStateException("flushed segments hold " + written + " rows, not " + rows);
+        }
+        long objectBytes = segments.stream().mapToLong(SegmentView::bytes).sum();
+        double rawSeconds = rawConsume(kafka, CollectionTopics.dml(name), rows);
+        return new Result(rows, dim, channels, seconds, dmlBytes, objectBytes, segments.size(), rawSeconds);
+    }
+
+    private static long produce(CollectionSpec spec, String kafka, RestSchemaRegistryClient registry, long rows) throws Exception {
+        DmlRecords records = new DmlRecords(spec);
+        SplittableRandom random = new SplittableRandom(1);
+        float[][] vectors = new float[VECTOR_POOL][spec.getDim()];
+        for (float[] vector : vectors) {
+            for (int i = 0; i < vector.length; i++) {
+                vector[i] = (float) random.nextDouble(-1, 1);
+            }
+        }
+        AvroWireSerializer<GenericRecord> values = new AvroWireSerializer<>(registry, true);
+        String topic = CollectionTopics.dml(spec.getName());
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        long bytes = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (long pk = 0; pk < rows; pk++) {
+                byte[] value = values.serialize(topic, records.insert(pk, "_default", vectors[(int) (pk % VECTOR_POOL)], Map.of()));
+                bytes += value.length;
+                producer.send(new ProducerRecord<>(topic, PrimaryKeys.encode(pk), value), (m, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                });
+            }
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return bytes;
+    }
+
+    /** Seconds a plain consumer takes to read {@code rows} records of {@code topic} from the start. */
+    static double rawConsume(String kafka, String topic, long rows) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long start = System.nanoTime();
+            long read = 0;
+            ToLongFunction<ConsumerRecord<byte[], byte[]>> counted = r -> r.value() == null ? 0 : 1;
+            while (read < rows) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    read += counted.applyAsLong(record);
+                }
+            }
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+}
