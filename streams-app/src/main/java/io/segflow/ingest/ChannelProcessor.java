@@ -1,5 +1,6 @@
 package io.segflow.ingest;
 
+import io.segflow.collection.CollectionTopics;
 import io.segflow.delete.L0Buffer;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.DmlOp;
@@ -86,6 +87,9 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
         segments = new ChannelSegments(ingest.collection(), channel, ingest.spec().get().getPkType(),
                 context.getStateStore(IngestStores.SEGMENTS), meta, context.<KeyValueStore<Bytes, byte[]>>getStateStore(IngestStores.ROWS));
         segments.restore();
+        segments.clearRows();
+        RowReplay.replay(ingest, dmlTopic(), channel, segments, decoder());
+        segments.recount();
         l0 = new L0Buffer(context.getStateStore(IngestStores.L0));
         Long cutThrough = meta.get(L0_CUT_THROUGH);
         l0.restore(cutThrough == null ? -1 : cutThrough, now);
@@ -95,9 +99,8 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
         lastSealCheckMs = now;
         ingest.metrics().sealedWaiting(channel, waitingGauge::get);
         ticker = context.schedule(Duration.ofMillis(settings.tickMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
-        log.info("{}: channel {} restored: {} active segments, {} deletes buffered, {} flushes pending", ingest.collection(), channel,
-                segments.minUnflushedPosition() == Long.MAX_VALUE ? 0 : segments.waitingCount() + segments.growing().size(),
-                l0.pendingEntries(), pendingFlushes.size());
+        log.info("{}: channel {} started: {} growing and {} sealed segments, {} deletes buffered, {} flushes pending",
+                ingest.collection(), channel, segments.growing().size(), segments.waitingCount(), l0.pendingEntries(), pendingFlushes.size());
     }
 
     @Override
@@ -125,6 +128,10 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
                     event.pk(), decoderSpec.getSchemaVersion(), now);
         }
         backpressure();
+    }
+
+    private String dmlTopic() {
+        return CollectionTopics.dml(ingest.collection());
     }
 
     private DmlDecoder decoder() {

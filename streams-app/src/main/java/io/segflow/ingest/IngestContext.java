@@ -5,13 +5,16 @@ import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.registry.SchemaRegistryClient;
 import io.segflow.storage.SegmentUploader;
 
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * What every channel task of a collection shares.
  *
- * @param spec the collection's current spec; a new revision (field, partition) applies from the next record
+ * @param spec         the collection's current spec; a new revision (field, partition) applies from the next record
+ * @param replayConfig Kafka client settings (with the application's group id) to replay unflushed rows from {@code C.dml}
  */
 public record IngestContext(String collection, Supplier<CollectionSpec> spec, SchemaRegistryClient registry,
-                            IngestSettings settings, SegmentUploader uploader, IngestMetrics metrics, FlushTracker flushes) {
+                            IngestSettings settings, SegmentUploader uploader, IngestMetrics metrics, FlushTracker flushes,
+                            Map<String, Object> replayConfig) {
 }

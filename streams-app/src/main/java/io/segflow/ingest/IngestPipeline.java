@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -57,7 +58,9 @@ public final class IngestPipeline implements AutoCloseable {
         this.uploader = new SegmentUploader(collection, env.storage(),
                 new SegmentFiles(env.registry(), settings.seal().rowsPerInsertLog(), settings.bloomFpp()),
                 settings.uploadThreads(), settings.uploadBackoffMs(), settings.uploadMaxBackoffMs(), metrics);
-        IngestContext context = new IngestContext(collection, spec, env.registry(), settings, uploader, metrics, flushes);
+        Map<String, Object> replayConfig = new HashMap<>(env.clientConfig());
+        replayConfig.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId(collection));
+        IngestContext context = new IngestContext(collection, spec, env.registry(), settings, uploader, metrics, flushes, replayConfig);
         this.streams = new KafkaStreams(IngestTopology.build(context, AvroSerdes.specific(env.registry(), SegmentInfo.class)),
                 properties(collection, env));
         streams.setUncaughtExceptionHandler(e -> {

@@ -2,7 +2,10 @@ package io.segflow.ingest;
 
 /** Names of the ingest task's state stores (RocksDB, changelogged). */
 public final class IngestStores {
-    /** (segment id, position) → growing row. */
+    /**
+     * (segment id, position) → growing row. Not changelogged: {@code C.dml} already holds every
+     * row, so a task that starts replays the rows of its unflushed segments from there.
+     */
     public static final String ROWS = "rows";
     /** position → primary key of a buffered delete. */
     public static final String L0 = "l0-buffer";

@@ -22,7 +22,7 @@ public final class IngestTopology {
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), CollectionTopics.dml(collection));
         topology.addProcessor(PROCESSOR, () -> new ChannelProcessor(ingest), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IngestStores.ROWS),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled(), PROCESSOR);
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled().withLoggingDisabled(), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IngestStores.L0),
                 Serdes.Long(), Serdes.ByteArray()).withCachingDisabled(), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IngestStores.SEGMENTS),

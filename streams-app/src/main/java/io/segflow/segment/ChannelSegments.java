@@ -25,8 +25,9 @@ import java.util.Set;
  * The segments of one channel, owned by its ingest task, the single writer of their metadata.
  * Active segments (growing, sealed, flushing) are kept in memory and in the segments store; the
  * rows of growing and sealed L1 segments are in the row store until their flush completes. A
- * growing segment's counters are written to the store at each {@link #checkpoint}; after a crash
- * they are recounted from the row store, which is always exact.
+ * growing segment's counters are written to the store at each {@link #checkpoint}. When a task
+ * starts, the row store is rebuilt ({@link #clearRows}, {@link #restoreRow}) and the counters
+ * recounted from it ({@link #recount}), which is always exact.
  */
 public final class ChannelSegments {
     public static final String L0_PARTITION = "*";
@@ -66,15 +67,49 @@ public final class ChannelSegments {
                         info.setState(SegmentState.SEALED);
                     }
                     active.put(info.getId(), info);
-                    if (info.getLevel() != SegmentLevel.L0) {
-                        recount(info);
-                    }
                     if (info.getState() == SegmentState.GROWING) {
                         growingByPartition.put(info.getPartition(), info.getId());
                     }
                 }
             }
         }
+    }
+
+    /** The first position of a row the row store must hold, or {@link Long#MAX_VALUE}. */
+    public long minUnflushedRowPosition() {
+        return active.values().stream().filter(s -> s.getLevel() != SegmentLevel.L0).mapToLong(SegmentInfo::getMinPosition)
+                .min().orElse(Long.MAX_VALUE);
+    }
+
+    /** Empties the row store, before it is rebuilt. */
+    public void clearRows() {
+        List<Bytes> keys = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> all = rows.all()) {
+            all.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(rows::delete);
+    }
+
+    /**
+     * Puts a row read again from the DML topic into the active segment of its partition whose
+     * range holds its position; false if no such segment (its segment is flushed).
+     */
+    public boolean restoreRow(String partition, StoredRow row) {
+        for (SegmentInfo info : active.values()) {
+            boolean holds = info.getLevel() != SegmentLevel.L0 && info.getPartition().equals(partition)
+                    && row.position() >= info.getMinPosition()
+                    && (info.getState() == SegmentState.GROWING || row.position() <= info.getMaxPosition());
+            if (holds) {
+                rows.put(StoredRow.key(info.getId(), row.position()), row.encode());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Recounts the rows, bytes and key range of active L1 segments from the row store. */
+    public void recount() {
+        active.values().stream().filter(s -> s.getLevel() != SegmentLevel.L0).forEach(this::recount);
     }
 
     private void recount(SegmentInfo info) {

@@ -59,11 +59,16 @@ public final class SegmentUploader implements AutoCloseable {
         for (int attempt = 1; !Thread.currentThread().isInterrupted(); attempt++) {
             String object = "";
             try {
+                long start = System.nanoTime();
                 SegmentFiles.Built built = files.build(job);
+                long built_ = System.nanoTime();
                 for (Map.Entry<String, byte[]> file : built.files().entrySet()) {
                     object = file.getKey();
                     put(file.getKey(), file.getValue());
                 }
+                log.info("{}: flushed segment {} of channel {}: {} rows, {} bytes in {} files; build {} ms, upload {} ms",
+                        job.spec().getName(), job.segmentId(), job.channel(), built.result().rows(), built.result().bytes(),
+                        built.files().size(), (built_ - start) / 1_000_000, (System.nanoTime() - built_) / 1_000_000);
                 return built.result();
             } catch (Exception e) {
                 metrics.uploadFailed();
