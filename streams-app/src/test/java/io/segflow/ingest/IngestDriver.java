@@ -89,7 +89,11 @@ final class IngestDriver implements AutoCloseable {
     }
 
     void pipe(long pk, GenericRecord value) {
-        pipeRaw(PrimaryKeys.encode(pk), values.serialize(CollectionTopics.dml(spec.getName()), value), new RecordHeaders());
+        pipeRaw(PrimaryKeys.encode(pk), serialize(value), new RecordHeaders());
+    }
+
+    byte[] serialize(GenericRecord value) {
+        return values.serialize(CollectionTopics.dml(spec.getName()), value);
     }
 
     void pipeRaw(byte[] key, byte[] value, Headers headers) {

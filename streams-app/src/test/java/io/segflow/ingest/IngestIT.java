@@ -161,11 +161,38 @@ class IngestIT {
     }
 
     @Test
+    void twoInstancesShareTheChannelsAndEachAnswersForAll() throws Exception {
+        Map<String, String> first = instance("shared");
+        Map<String, String> second = instance("shared");
+        second.put(SegflowConfig.DATA_DIR, instanceDir.resolve("second").toString());
+        second.put(SegflowConfig.HTTP_PORT, String.valueOf(FreePorts.next()));
+        try (SegflowApp a = TestRuntimes.start(first); SegflowApp b = TestRuntimes.start(second)) {
+            CollectionSpec spec = a.collections().create(collection("shared"));
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(b.segments().segments("shared", true)).isNotNull());
+            produce(spec, 40_000, 3);
+
+            flush(b.endpoints().http(), "shared");
+
+            List<SegmentView> fromA = segments(a.endpoints().http(), "shared");
+            List<SegmentView> fromB = segments(b.endpoints().http(), "shared");
+            List<SegmentView> localToA = a.segments().segments("shared", true);
+            assertThat(fromA).extracting(SegmentView::id).containsExactlyInAnyOrderElementsOf(fromB.stream().map(SegmentView::id).toList());
+            assertThat(fromA).extracting(SegmentView::channel).containsOnly(0, 1, 2, 3);
+            assertThat(localToA).isNotEmpty().hasSizeLessThan(fromA.size());
+            IngestAudit.Totals totals = IngestAudit.verify(spec, registry, kafka.bootstrapServers(), minio, fromA);
+            assertThat(totals.events()).isEqualTo(40_000);
+        }
+    }
+
+    @Test
     void anS3OutageOfTwentySecondsLosesNothing() throws Exception {
-        try (SegflowApp app = TestRuntimes.start(instance("outage"))) {
+        Map<String, String> settings = instance("outage");
+        settings.put(IngestSettings.BACKPRESSURE_MAX_SEALED, "2");
+        try (SegflowApp app = TestRuntimes.start(settings)) {
             String api = app.endpoints().http();
             CollectionSpec spec = app.collections().create(collection("outage"));
-            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(spec, 80_000, 7));
+            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(spec, 120_000, 7));
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> !segments(api, "outage").isEmpty()
                     && segments(api, "outage").stream().anyMatch(s -> s.state().equals("FLUSHED")));
 
@@ -173,8 +200,13 @@ class IngestIT {
             producing.get(60, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                     assertThat(metric(api, "segflow_segments_sealed_waiting", "outage")).isPositive());
-            Thread.sleep(Duration.ofSeconds(20).toMillis());
+            Http.Answer timedOut = Http.post(api + "/collections/outage/flush?timeoutMs=2000", "{}");
+            assertThat(timedOut.status()).isEqualTo(504);
+            assertThat(timedOut.body().path("error").asText()).contains("not done within 2000 ms");
+            assertThat(timedOut.body().path("channelsPending")).isNotEmpty();
+            Thread.sleep(Duration.ofSeconds(18).toMillis());
             assertThat(metric(api, "segflow_upload_failures_total", "outage")).isPositive();
+            assertThat(metric(api, "segflow_ingest_backpressure_seconds_count", "outage")).isPositive();
             s3 = EmbeddedS3.start(infraDir.resolve("s3"), "127.0.0.1", s3Port, "segflow", "segflow-secret");
 
             flush(api, "outage");

@@ -229,6 +229,7 @@ class IngestTopologyTest {
         ingest.pipeRaw(new byte[8], "not avro".getBytes(StandardCharsets.UTF_8), new RecordHeaders().add("trace", new byte[] {1}));
         ingest.pipe(5, ingest.rows.insert(5L, "nowhere", new float[] {1, 1}, Map.of()));
         ingest.pipe(6, ingest.rows.insert(6L, "_default", new float[] {1, 1, 1}, Map.of()));
+        ingest.pipeRaw(null, ingest.serialize(ingest.rows.delete(8L, "_default")), new RecordHeaders());
         ingest.insert(7, "_default", 1, 1);
         ingest.flushBarrier("f");
         ingest.tickUntil(() -> ingest.flushes.channelsDone("f").contains(0));
@@ -236,7 +237,7 @@ class IngestTopologyTest {
         List<TestRecord<byte[], byte[]>> dead = ingest.deadLetters();
 
         assertThat(dead).extracting(r -> header(r, DeadLetters.REASON))
-                .containsExactly("NOT_WIRE_FORMAT", "UNKNOWN_PARTITION", "WRONG_VECTOR_LENGTH");
+                .containsExactly("NOT_WIRE_FORMAT", "UNKNOWN_PARTITION", "WRONG_VECTOR_LENGTH", "MISSING_PK");
         assertThat(header(dead.get(0), DeadLetters.TOPIC)).isEqualTo("dlq.dml");
         assertThat(header(dead.get(1), DeadLetters.OFFSET)).isEqualTo("1");
         assertThat(header(dead.get(0), "trace")).isEqualTo("\u0001");
