@@ -111,7 +111,8 @@ public final class SegflowApp implements AutoCloseable {
         HealthCheck health = new HealthCheck(Map.of(
                 "kafka", () -> topics.admin().describeCluster().clusterId().get(5, TimeUnit.SECONDS),
                 "schemaRegistry", registry::subjects,
-                "s3", storage::bucketExists));
+                "s3", storage::bucketExists,
+                "pipelines", pipelines::checkRunning));
         ApiServer api = own(ApiServer.start(new ApiServer.Services(collections, health, pipelines, segments, flushes, meters),
                 httpHost, httpPort));
         endpoints = new Endpoints(bootstrap, registryUrl, s3Endpoint, "http://" + httpHost + ":" + api.port());

@@ -250,6 +250,8 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
     /**
      * Too many segments waiting for their upload: stop taking records (Kafka keeps them) while
      * recording uploads as they finish, up to the configured limit, then go on: nothing is dropped.
+     * The limit stays below the exactly-once transaction timeout, so Streams commits between
+     * blocked records and the producer is not fenced.
      */
     private void backpressure() {
         if (segments.waitingCount() < settings.maxSealedWaiting()) {
@@ -257,6 +259,8 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
         }
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(settings.maxBlockMs());
+        // After a restart nothing may be uploading yet: waiting without starting would wait in vain.
+        submitUploads();
         try {
             while (segments.waitingCount() >= settings.maxSealedWaiting() && System.nanoTime() < deadline) {
                 FlushResult result = completed.poll(settings.tickMs(), TimeUnit.MILLISECONDS);

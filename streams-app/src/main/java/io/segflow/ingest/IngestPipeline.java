@@ -126,7 +126,8 @@ public final class IngestPipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        // Leaving the group lets the other instances take the channels over at once.
+        streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
         uploader.close();
     }
 }

@@ -2,6 +2,7 @@ package io.segflow.ingest;
 
 import io.segflow.collection.CollectionCatalog;
 import io.segflow.collection.CollectionException;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,7 @@ public final class IngestPipelines implements AutoCloseable {
     private final CollectionCatalog catalog;
     private final IngestPipeline.Environment env;
     private final Map<String, IngestPipeline> pipelines = new ConcurrentHashMap<>();
+    private boolean closed;
     private final ExecutorService starter = Executors.newSingleThreadExecutor(r -> {
         Thread thread = new Thread(r, "pipeline-starter");
         thread.setDaemon(true);
@@ -36,7 +38,10 @@ public final class IngestPipelines implements AutoCloseable {
     }
 
     /** The pipeline of {@code collection}, started if the collection exists and has none yet. */
-    public IngestPipeline ensure(String collection) {
+    public synchronized IngestPipeline ensure(String collection) {
+        if (closed) {
+            throw new IllegalStateException("the ingest pipelines are closed");
+        }
         if (catalog.get(collection).isEmpty()) {
             throw new CollectionException(CollectionException.Kind.NOT_FOUND, "collection '" + collection + "' does not exist");
         }
@@ -48,8 +53,23 @@ public final class IngestPipelines implements AutoCloseable {
         });
     }
 
+    /** For the health check: throws naming any pipeline that has stopped. */
+    public int checkRunning() {
+        pipelines.values().forEach(pipeline -> {
+            KafkaStreams.State state = pipeline.state();
+            if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
+                    || state == KafkaStreams.State.PENDING_ERROR) {
+                throw new IllegalStateException("the pipeline of " + pipeline.collection() + " is " + state);
+            }
+        });
+        return pipelines.size();
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
         starter.shutdownNow();
         try {
             starter.awaitTermination(10, TimeUnit.SECONDS);

@@ -77,8 +77,9 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
                         "How often a channel task records finished uploads, starts new ones and checks flush requests.")
                 .define(BACKPRESSURE_MAX_SEALED, Type.INT, 8, Range.atLeast(1), Importance.MEDIUM,
                         "Backpressure: a channel stops taking records while this many of its segments wait for their upload ...")
-                .define(BACKPRESSURE_MAX_BLOCK_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
-                        "... for at most this long per record, so that the consumer stays in its group; nothing is dropped either way.")
+                .define(BACKPRESSURE_MAX_BLOCK_MS, Type.LONG, 2_000L, Range.between(0, 5_000), Importance.LOW,
+                        "... for at most this long per record, then Streams commits and the next record blocks again; below the"
+                                + " exactly-once transaction timeout (10 s), so the producer is not fenced. Nothing is dropped either way.")
                 .define(UPLOAD_THREADS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
                         "Threads uploading segments to object storage, per collection.")
                 .define(UPLOAD_BACKOFF_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,

@@ -7,12 +7,17 @@ import io.minio.errors.ErrorResponseException;
 
 /** The deployment's bucket, through the MinIO client, as it would be on MinIO or AWS. */
 public final class ObjectStorage implements AutoCloseable {
+    private static final long CONNECT_TIMEOUT_MS = 10_000;
+    private static final long IO_TIMEOUT_MS = 60_000;
+
     private final MinioClient client;
     private final String endpoint;
     private final String bucket;
 
     public ObjectStorage(String endpoint, String accessKey, String secretKey, String region, String bucket) {
         this.client = MinioClient.builder().endpoint(endpoint).credentials(accessKey, secretKey).region(region).build();
+        // A hung server fails the attempt (and the upload retries) instead of blocking for OkHttp's minutes.
+        client.setTimeout(CONNECT_TIMEOUT_MS, IO_TIMEOUT_MS, IO_TIMEOUT_MS);
         this.endpoint = endpoint;
         this.bucket = bucket;
     }

@@ -16,8 +16,9 @@ import java.util.function.Consumer;
 
 /**
  * Writes segments' files to object storage off the stream thread. A failed attempt (S3 down,
- * 5xx, timeout) is retried with exponential backoff until it succeeds or the job is cancelled;
- * the files' paths are deterministic, so a retry overwrites. Only a completed upload is reported.
+ * 5xx, timeout) is retried with exponential backoff until it succeeds or the job is cancelled
+ * (its task closed: the next owner of the channel uploads again); the files' paths are
+ * deterministic, so a retry overwrites. Only a completed upload is reported.
  */
 public final class SegmentUploader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SegmentUploader.class);
@@ -61,16 +62,19 @@ public final class SegmentUploader implements AutoCloseable {
             try {
                 long start = System.nanoTime();
                 SegmentFiles.Built built = files.build(job);
-                long built_ = System.nanoTime();
+                long builtAt = System.nanoTime();
                 for (Map.Entry<String, byte[]> file : built.files().entrySet()) {
                     object = file.getKey();
                     put(file.getKey(), file.getValue());
                 }
                 log.info("{}: flushed segment {} of channel {}: {} rows, {} bytes in {} files; build {} ms, upload {} ms",
                         job.spec().getName(), job.segmentId(), job.channel(), built.result().rows(), built.result().bytes(),
-                        built.files().size(), (built_ - start) / 1_000_000, (System.nanoTime() - built_) / 1_000_000);
+                        built.files().size(), (builtAt - start) / 1_000_000, (System.nanoTime() - builtAt) / 1_000_000);
                 return built.result();
             } catch (Exception e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    return null;
+                }
                 metrics.uploadFailed();
                 log.warn("cannot upload segment {} of channel {} of {} to s3://{}/{} (attempt {}): {}; retrying in {} ms",
                         job.segmentId(), job.channel(), job.spec().getName(), storage.bucket(), object, attempt, e.toString(), backoff);
