@@ -85,6 +85,8 @@ public final class IngestPipeline implements AutoCloseable {
         if (env.replicationFactor() > 0) {
             props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) env.replicationFactor());
         }
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), env.settings().sessionTimeoutMs());
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), env.settings().sessionTimeoutMs() / 4);
         // Backpressure may hold a record for up to backpressure.max.block.ms; stay in the group meanwhile.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
                 (int) Math.max(300_000, env.settings().maxBlockMs() * 3));

@@ -15,7 +15,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  */
 public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs, long sealCheckMs, int maxSealedWaiting,
                              long maxBlockMs, int uploadThreads, long uploadBackoffMs, long uploadMaxBackoffMs,
-                             double bloomFpp, int streamThreads, long commitIntervalMs) {
+                             double bloomFpp, int streamThreads, long commitIntervalMs, int sessionTimeoutMs) {
     public static final String SEAL_CAPACITY_BYTES = "seal.capacity.bytes";
     public static final String SEAL_CAPACITY_JITTER = "seal.capacity.jitter";
     public static final String SEAL_LIFETIME_MS = "seal.lifetime.ms";
@@ -39,6 +39,7 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
     public static final String STATS_BLOOM_FPP = "stats.bloom.fpp";
     public static final String STREAMS_THREADS = "streams.threads";
     public static final String STREAMS_COMMIT_MS = "streams.commit.interval.ms";
+    public static final String STREAMS_SESSION_TIMEOUT_MS = "streams.session.timeout.ms";
 
     private static final long MB = 1024 * 1024;
 
@@ -91,7 +92,10 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
                 .define(STREAMS_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
                         "Kafka Streams threads per collection (num.stream.threads).")
                 .define(STREAMS_COMMIT_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
-                        "Kafka Streams commit interval (exactly-once transactions).");
+                        "Kafka Streams commit interval (exactly-once transactions).")
+                .define(STREAMS_SESSION_TIMEOUT_MS, Type.INT, 10_000, Range.between(6_000, 300_000), Importance.LOW,
+                        "Session timeout of the Streams consumers: how long the channels of an instance that died wait before"
+                                + " another instance takes them over (Kafka's default is 45 s).");
     }
 
     public static IngestSettings from(AbstractConfig config) {
@@ -103,6 +107,6 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
         return new IngestSettings(seal, l0, config.getLong(INGEST_TICK_MS), config.getLong(SEAL_CHECK_MS),
                 config.getInt(BACKPRESSURE_MAX_SEALED), config.getLong(BACKPRESSURE_MAX_BLOCK_MS), config.getInt(UPLOAD_THREADS),
                 config.getLong(UPLOAD_BACKOFF_MS), config.getLong(UPLOAD_MAX_BACKOFF_MS), config.getDouble(STATS_BLOOM_FPP),
-                config.getInt(STREAMS_THREADS), config.getLong(STREAMS_COMMIT_MS));
+                config.getInt(STREAMS_THREADS), config.getLong(STREAMS_COMMIT_MS), config.getInt(STREAMS_SESSION_TIMEOUT_MS));
     }
 }
