@@ -9,6 +9,7 @@ import io.segflow.seal.L0Batch;
 import io.segflow.seal.SegmentView;
 import io.segflow.storage.FlushResult;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -32,6 +33,7 @@ import java.util.Set;
 public final class ChannelSegments {
     public static final String L0_PARTITION = "*";
     private static final String SEGMENT_COUNTER = "segment.counter";
+    private static final int ROW_BATCH = 1024;
 
     private final String collection;
     private final int channel;
@@ -44,6 +46,8 @@ public final class ChannelSegments {
     private final Map<Long, PkRange> pkRanges = new HashMap<>();
     private final List<L0Batch> flushedL0 = new ArrayList<>();
     private final Set<Long> dirty = new HashSet<>();
+    /** Rows not yet in the row store: written in batches, since a task start rebuilds the store from C.dml anyway. */
+    private final List<KeyValue<Bytes, byte[]>> pendingRows = new ArrayList<>();
 
     public ChannelSegments(String collection, int channel, PkType pkType, KeyValueStore<Long, SegmentInfo> segments,
                            KeyValueStore<String, Long> meta, KeyValueStore<Bytes, byte[]> rows) {
@@ -83,11 +87,11 @@ public final class ChannelSegments {
 
     /** Empties the row store, before it is rebuilt. */
     public void clearRows() {
-        List<Bytes> keys = new ArrayList<>();
+        List<KeyValue<Bytes, byte[]>> deletes = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> all = rows.all()) {
-            all.forEachRemaining(kv -> keys.add(kv.key));
+            all.forEachRemaining(kv -> deletes.add(KeyValue.pair(kv.key, null)));
         }
-        keys.forEach(rows::delete);
+        rows.putAll(deletes);
     }
 
     /**
@@ -100,7 +104,7 @@ public final class ChannelSegments {
                     && row.position() >= info.getMinPosition()
                     && (info.getState() == SegmentState.GROWING || row.position() <= info.getMaxPosition());
             if (holds) {
-                rows.put(StoredRow.key(info.getId(), row.position()), row.encode());
+                buffer(StoredRow.key(info.getId(), row.position()), row.encode());
                 return true;
             }
         }
@@ -109,6 +113,7 @@ public final class ChannelSegments {
 
     /** Recounts the rows, bytes and key range of active L1 segments from the row store. */
     public void recount() {
+        writePendingRows();
         active.values().stream().filter(s -> s.getLevel() != SegmentLevel.L0).forEach(this::recount);
     }
 
@@ -134,7 +139,7 @@ public final class ChannelSegments {
     public long append(String partition, StoredRow row, Object pk, int schemaVersion, long nowMs) {
         Long id = growingByPartition.get(partition);
         SegmentInfo info = id == null ? open(partition, SegmentLevel.L1, row.position(), schemaVersion, nowMs) : active.get(id);
-        rows.put(StoredRow.key(info.getId(), row.position()), row.encode());
+        buffer(StoredRow.key(info.getId(), row.position()), row.encode());
         info.setRows(info.getRows() + 1);
         info.setBytes(info.getBytes() + row.storedBytes());
         info.setMaxPosition(row.position());
@@ -208,7 +213,23 @@ public final class ChannelSegments {
         return active.get(id);
     }
 
+    private void buffer(Bytes key, byte[] row) {
+        pendingRows.add(KeyValue.pair(key, row));
+        if (pendingRows.size() >= ROW_BATCH) {
+            writePendingRows();
+        }
+    }
+
+    /** Writes buffered rows to the row store in one RocksDB write batch. */
+    public void writePendingRows() {
+        if (!pendingRows.isEmpty()) {
+            rows.putAll(pendingRows);
+            pendingRows.clear();
+        }
+    }
+
     public List<StoredRow> rowsOf(long id) {
+        writePendingRows();
         List<StoredRow> result = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> range = rows.range(StoredRow.firstKey(id), StoredRow.lastKey(id))) {
             range.forEachRemaining(kv -> result.add(StoredRow.decode(kv.value)));
@@ -229,11 +250,11 @@ public final class ChannelSegments {
         info.setState(SegmentState.FLUSHING);
         segments.put(info.getId(), info);
         if (info.getLevel() != SegmentLevel.L0) {
-            List<Bytes> keys = new ArrayList<>();
+            List<KeyValue<Bytes, byte[]>> deletes = new ArrayList<>();
             try (KeyValueIterator<Bytes, byte[]> range = rows.range(StoredRow.firstKey(info.getId()), StoredRow.lastKey(info.getId()))) {
-                range.forEachRemaining(kv -> keys.add(kv.key));
+                range.forEachRemaining(kv -> deletes.add(KeyValue.pair(kv.key, null)));
             }
-            keys.forEach(rows::delete);
+            rows.putAll(deletes);
         }
         info.setState(SegmentState.FLUSHED);
         info.setRows(result.rows());
@@ -253,8 +274,9 @@ public final class ChannelSegments {
         return info;
     }
 
-    /** Writes growing segments' counters to the store. */
+    /** Writes buffered rows, and growing segments' counters to the store. */
     public void checkpoint() {
+        writePendingRows();
         for (Long id : dirty) {
             segments.put(id, active.get(id));
         }

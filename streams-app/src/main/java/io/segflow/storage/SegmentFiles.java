@@ -61,6 +61,10 @@ public final class SegmentFiles {
         long written = 0;
         long deletedAtFlush = 0;
         PkRange pks = new PkRange();
+        // Row field i comes from DML field source[i] (-1: position and ts, set from the stored row).
+        Schema dmlSchema = DmlSchemas.forCollection(spec);
+        int[] source = rowSchema.getFields().stream()
+                .mapToInt(f -> dmlSchema.getField(f.name()) == null ? -1 : dmlSchema.getField(f.name()).pos()).toArray();
         for (StoredRow row : job.rows()) {
             if (job.newerDeletes().newestDelete(row.pk()) > row.position()) {
                 deletedAtFlush++;
@@ -68,9 +72,9 @@ public final class SegmentFiles {
             }
             GenericRecord value = dml.decode(new RecordSource(topic, job.channel(), row.position()), row.dmlValue());
             GenericRecord out = new GenericData.Record(rowSchema);
-            for (Schema.Field field : rowSchema.getFields()) {
-                if (value.getSchema().getField(field.name()) != null) {
-                    out.put(field.pos(), value.get(field.name()));
+            for (int i = 0; i < source.length; i++) {
+                if (source[i] >= 0) {
+                    out.put(i, value.get(source[i]));
                 }
             }
             out.put(DmlSchemas.POSITION, row.position());
