@@ -52,6 +52,7 @@ public final class SegflowApp implements AutoCloseable {
     private CollectionService collections;
     private SegmentCatalog segments;
     private FlushService flushes;
+    private IngestPipelines pipelines;
 
     private SegflowApp() {
     }
@@ -104,7 +105,7 @@ public final class SegflowApp implements AutoCloseable {
         IngestPipeline.Environment env = new IngestPipeline.Environment(topics.clientConfig(), config.streamsStateDir(),
                 config.getShort(SegflowConfig.TOPIC_REPLICATION_FACTOR), new HostInfo(httpHost, httpPort), registry, storage, meters,
                 config.ingest());
-        IngestPipelines pipelines = own(new IngestPipelines(catalog, env));
+        pipelines = own(new IngestPipelines(catalog, env));
         pipelines.start();
         flushes = own(new FlushService(pipelines, new Peers(JSON), topics.clientConfig()));
         segments = new SegmentCatalog(pipelines, JSON);
@@ -137,6 +138,10 @@ public final class SegflowApp implements AutoCloseable {
 
     public FlushService flushes() {
         return flushes;
+    }
+
+    public IngestPipelines pipelines() {
+        return pipelines;
     }
 
     private <T extends AutoCloseable> T own(T resource) {

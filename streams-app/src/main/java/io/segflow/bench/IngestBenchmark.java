@@ -4,6 +4,7 @@ import io.segflow.app.SegflowApp;
 import io.segflow.catalog.SegmentView;
 import io.segflow.collection.CollectionDefinition;
 import io.segflow.collection.CollectionTopics;
+import io.segflow.ingest.IngestPipeline;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.dml.DmlRecords;
 import io.segflow.schema.dml.PrimaryKeys;
@@ -37,8 +38,21 @@ public final class IngestBenchmark {
     /** Distinct vectors cycled through: random floats do not compress, and generating them is not what is measured. */
     private static final int VECTOR_POOL = 1024;
 
+    /** Where the stream thread's time went, from Kafka Streams' own thread metrics. */
+    public record StreamThreadTime(double pollSeconds, double processSeconds, double commitSeconds, double punctuateSeconds,
+                                   double commits) {
+        static StreamThreadTime of(IngestPipeline pipeline) {
+            return new StreamThreadTime(seconds(pipeline, "poll"), seconds(pipeline, "process"), seconds(pipeline, "commit"),
+                    seconds(pipeline, "punctuate"), pipeline.threadMetric("commit-total"));
+        }
+
+        private static double seconds(IngestPipeline pipeline, String operation) {
+            return pipeline.threadMetric(operation + "-total") * pipeline.threadMetric(operation + "-latency-avg") / 1000;
+        }
+    }
+
     public record Result(long rows, int dim, int channels, double seconds, long dmlBytes, long objectBytes, int segments,
-                         double rawSeconds) {
+                         double rawSeconds, StreamThreadTime thread) {
         double rowsPerSecond() {
             return rows / seconds;
         }
@@ -56,6 +70,9 @@ public final class IngestBenchmark {
             out.printf("  raw consumer of the same topic: %.2f s, %,.0f rows/s, %.1f MB/s%n",
                     rawSeconds, rawRowsPerSecond(), dmlBytes / rawSeconds / 1e6);
             out.printf("  ratio ingest / raw consumer: %.2f%n", rowsPerSecond() / rawRowsPerSecond());
+            out.printf("  stream thread (approximate, from Kafka Streams metrics): poll %.1f s, process %.1f s, commit %.1f s in %.0f"
+                    + " commits, punctuate %.1f s%n", thread.pollSeconds(), thread.processSeconds(), thread.commitSeconds(),
+                    thread.commits(), thread.punctuateSeconds());
         }
     }
 
@@ -82,8 +99,9 @@ public final class IngestBenchmark {
             throw new IllegalStateException("flushed segments hold " + written + " rows, not " + rows);
         }
         long objectBytes = segments.stream().mapToLong(SegmentView::bytes).sum();
+        StreamThreadTime thread = StreamThreadTime.of(app.pipelines().ensure(name));
         double rawSeconds = rawConsume(kafka, CollectionTopics.dml(name), rows);
-        return new Result(rows, dim, channels, seconds, dmlBytes, objectBytes, segments.size(), rawSeconds);
+        return new Result(rows, dim, channels, seconds, dmlBytes, objectBytes, segments.size(), rawSeconds, thread);
     }
 
     private static long produce(CollectionSpec spec, String kafka, RestSchemaRegistryClient registry, long rows) throws Exception {

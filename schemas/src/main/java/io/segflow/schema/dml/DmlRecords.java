@@ -5,18 +5,32 @@ import io.segflow.schema.DmlOp;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.generic.GenericRecordBuilder;
 
+import java.util.Arrays;
 import java.util.Map;
 
-/** Builds DML values of one collection for producers: the record key is {@link PrimaryKeys#encode}. */
+/**
+ * Builds DML values of one collection for producers: the record key is {@link PrimaryKeys#encode}.
+ * Records are filled field by field rather than through a builder, which deep-copies every
+ * default on each call; unset scalars keep their default, null.
+ */
 public final class DmlRecords {
     private final Schema schema;
-    private final Schema opSchema;
+    private final GenericData.EnumSymbol[] ops;
+    private final int opField;
+    private final int pkField;
+    private final int partitionField;
+    private final int vectorField;
 
     public DmlRecords(CollectionSpec spec) {
         this.schema = DmlSchemas.forCollection(spec);
-        this.opSchema = schema.getField(DmlSchemas.OP).schema();
+        Schema opSchema = schema.getField(DmlSchemas.OP).schema();
+        this.ops = Arrays.stream(DmlOp.values()).map(op -> new GenericData.EnumSymbol(opSchema, op.name()))
+                .toArray(GenericData.EnumSymbol[]::new);
+        this.opField = schema.getField(DmlSchemas.OP).pos();
+        this.pkField = schema.getField(DmlSchemas.PK).pos();
+        this.partitionField = schema.getField(DmlSchemas.PARTITION).pos();
+        this.vectorField = schema.getField(DmlSchemas.VECTOR).pos();
     }
 
     public Schema schema() {
@@ -36,12 +50,12 @@ public final class DmlRecords {
     }
 
     private GenericRecord row(DmlOp op, Object pk, String partition, float[] vector, Map<String, ?> scalars) {
-        GenericRecordBuilder builder = new GenericRecordBuilder(schema)
-                .set(DmlSchemas.OP, new GenericData.EnumSymbol(opSchema, op.name()))
-                .set(DmlSchemas.PK, pk)
-                .set(DmlSchemas.PARTITION, partition)
-                .set(DmlSchemas.VECTOR, vector == null ? null : Vectors.toBytes(vector));
-        scalars.forEach(builder::set);
-        return builder.build();
+        GenericData.Record record = new GenericData.Record(schema);
+        record.put(opField, ops[op.ordinal()]);
+        record.put(pkField, pk);
+        record.put(partitionField, partition);
+        record.put(vectorField, vector == null ? null : Vectors.toBytes(vector));
+        scalars.forEach(record::put);
+        return record;
     }
 }
