@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -43,6 +44,8 @@ import java.util.function.BooleanSupplier;
  */
 final class IngestDriver implements AutoCloseable {
     final CollectionSpec spec;
+    /** The spec the topology sees; a test may evolve it. */
+    final AtomicReference<CollectionSpec> current;
     final InMemorySchemaRegistry registry;
     final DmlRecords rows;
     final FlushTracker flushes = new FlushTracker();
@@ -57,6 +60,7 @@ final class IngestDriver implements AutoCloseable {
 
     IngestDriver(CollectionSpec spec, InMemorySchemaRegistry registry, ObjectStorage storage, Path stateDir, Map<String, String> settings) {
         this.spec = spec;
+        this.current = new AtomicReference<>(spec);
         this.registry = registry;
         this.rows = new DmlRecords(spec);
         this.values = new AvroWireSerializer<>(registry, true);
@@ -65,7 +69,7 @@ final class IngestDriver implements AutoCloseable {
         uploader = new SegmentUploader("test", storage, new SegmentFiles(registry, ingest.seal().rowsPerInsertLog(), ingest.bloomFpp()),
                 2, 50, 200, metrics);
         Serde<SegmentInfo> segmentSerde = AvroSerdes.specific(registry, SegmentInfo.class);
-        IngestContext context = new IngestContext(spec.getName(), () -> spec, registry, ingest, uploader, metrics, flushes, Map.of());
+        IngestContext context = new IngestContext(spec.getName(), current::get, registry, ingest, uploader, metrics, flushes, Map.of());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test-" + spec.getName());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -6,11 +6,13 @@ import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.DeltaEntry;
 import io.segflow.schema.InMemorySchemaRegistry;
 import io.segflow.schema.PkType;
+import io.segflow.schema.ScalarType;
 import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.SegmentLevel;
 import io.segflow.schema.SegmentState;
 import io.segflow.schema.SegmentStats;
 import io.segflow.schema.TestCollections;
+import io.segflow.schema.dml.DmlRecords;
 import io.segflow.seal.SealPolicies;
 import io.segflow.storage.AvroFiles;
 import io.segflow.storage.ObjectStorage;
@@ -221,6 +223,25 @@ class IngestTopologyTest {
         });
         assertThat(ingest.flushed()).filteredOn(s -> s.getLevel() == SegmentLevel.L0).singleElement()
                 .satisfies(s -> assertThat(s.getRows()).isEqualTo(2));
+    }
+
+    @Test
+    void aFieldAddedWhileASegmentGrowsIsInItsFilesWithNullForOlderRows() throws Exception {
+        start("evolving", Map.of());
+        ingest.insert(1, "_default", 1, 1);
+        CollectionSpec evolved = CollectionSpec.newBuilder(ingest.spec)
+                .setFields(List.of(TestCollections.field("color", ScalarType.VARCHAR))).setSchemaVersion(2).build();
+        ingest.current.set(evolved);
+        ingest.pipe(2, new DmlRecords(evolved).insert(2L, "_default", new float[] {2, 2}, Map.of("color", "red")));
+
+        ingest.flushBarrier("evolved");
+        ingest.tickUntil(() -> ingest.flushes.channelsDone("evolved").contains(0));
+
+        SegmentInfo segment = ingest.flushed().get(0);
+        assertThat(segment.getSchemaVersion()).isEqualTo(2);
+        List<GenericRecord> rows = AvroFiles.read(object(segment.getInsertLogPaths().get(0)));
+        assertThat(rows).extracting(r -> r.get("pk"), r -> r.get("color") == null ? null : r.get("color").toString())
+                .containsExactly(tuple(1L, null), tuple(2L, "red"));
     }
 
     @Test
