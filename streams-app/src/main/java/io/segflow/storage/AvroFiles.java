@@ -15,6 +15,7 @@ import org.apache.avro.specific.SpecificDatumReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,6 +36,21 @@ public final class AvroFiles {
             writer.create(schema, out);
             for (T record : records) {
                 writer.append(record);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write an Avro file of " + schema.getFullName(), e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A file of records already in {@code schema}'s binary encoding. */
+    public static byte[] writeEncoded(Schema schema, Iterable<ByteBuffer> records) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DataFileWriter<Object> writer = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
+            writer.setCodec(CodecFactory.zstandardCodec(ZSTD_LEVEL));
+            writer.create(schema, out);
+            for (ByteBuffer record : records) {
+                writer.appendEncoded(record);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write an Avro file of " + schema.getFullName(), e);

@@ -6,15 +6,10 @@ import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.DeltaEntry;
 import io.segflow.schema.SegmentLevel;
 import io.segflow.schema.SegmentStats;
-import io.segflow.schema.dml.DmlSchemas;
+import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.schema.registry.SchemaRegistryClient;
-import io.segflow.schema.serde.AvroWireDeserializer;
-import io.segflow.schema.serde.RecordSource;
 import io.segflow.segment.PkRange;
 import io.segflow.segment.StoredRow;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,44 +47,31 @@ public final class SegmentFiles {
     private Built insertLogs(FlushJob job) {
         CollectionSpec spec = job.spec();
         String collection = spec.getName();
-        Schema rowSchema = DmlSchemas.insertLog(spec);
-        AvroWireDeserializer<GenericRecord> dml = AvroWireDeserializer.generic(registry, DmlSchemas.forCollection(spec));
-        String topic = DmlSchemas.dmlTopic(collection);
+        InsertLogRows encoder = new InsertLogRows(spec, registry);
         Map<String, byte[]> files = new LinkedHashMap<>();
-        List<GenericRecord> chunk = new ArrayList<>();
+        List<ByteBuffer> chunk = new ArrayList<>();
         BloomFilter<byte[]> bloom = BloomFilter.create(Funnels.byteArrayFunnel(), Math.max(1, job.rows().size()), bloomFpp);
         long written = 0;
         long deletedAtFlush = 0;
         PkRange pks = new PkRange();
-        // Row field i comes from DML field source[i] (-1: position and ts, set from the stored row).
-        Schema dmlSchema = DmlSchemas.forCollection(spec);
-        int[] source = rowSchema.getFields().stream()
-                .mapToInt(f -> dmlSchema.getField(f.name()) == null ? -1 : dmlSchema.getField(f.name()).pos()).toArray();
         for (StoredRow row : job.rows()) {
             if (job.newerDeletes().newestDelete(row.pk()) > row.position()) {
                 deletedAtFlush++;
                 continue;
             }
-            GenericRecord value = dml.decode(new RecordSource(topic, job.channel(), row.position()), row.dmlValue());
-            GenericRecord out = new GenericData.Record(rowSchema);
-            for (int i = 0; i < source.length; i++) {
-                if (source[i] >= 0) {
-                    out.put(i, value.get(source[i]));
-                }
-            }
-            out.put(DmlSchemas.POSITION, row.position());
-            out.put(DmlSchemas.TS, row.timestamp());
-            pks.add(plain(value.get(DmlSchemas.PK)));
+            chunk.add(encoder.encode(row, job.channel()));
+            pks.add(PrimaryKeys.decode(spec.getPkType(), row.pk()));
             bloom.put(row.pk());
-            chunk.add(out);
             written++;
             if (chunk.size() == rowsPerInsertLog) {
-                files.put(ObjectPaths.insertLog(collection, job.channel(), job.segmentId(), files.size()), AvroFiles.write(rowSchema, chunk));
+                files.put(ObjectPaths.insertLog(collection, job.channel(), job.segmentId(), files.size()),
+                        AvroFiles.writeEncoded(encoder.schema(), chunk));
                 chunk.clear();
             }
         }
         if (!chunk.isEmpty()) {
-            files.put(ObjectPaths.insertLog(collection, job.channel(), job.segmentId(), files.size()), AvroFiles.write(rowSchema, chunk));
+            files.put(ObjectPaths.insertLog(collection, job.channel(), job.segmentId(), files.size()),
+                    AvroFiles.writeEncoded(encoder.schema(), chunk));
         }
         List<String> insertLogs = List.copyOf(files.keySet());
         SegmentStats stats = SegmentStats.newBuilder().setSegmentId(job.segmentId()).setRows(written).setMinPk(pks.min()).setMaxPk(pks.max())

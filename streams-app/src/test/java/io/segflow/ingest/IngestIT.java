@@ -25,6 +25,7 @@ import io.segflow.testing.IngestAudit;
 import io.segflow.testing.TestRuntimes;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +70,15 @@ class IngestIT {
 
     @TempDir
     Path instanceDir;
+    /** Child instances, killed after each test whatever happened in it. */
+    private final List<Process> children = new ArrayList<>();
+
+    @AfterEach
+    void killChildren() throws InterruptedException {
+        for (Process child : children) {
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
 
     @BeforeAll
     static void startInfrastructure() throws Exception {
@@ -232,17 +242,14 @@ class IngestIT {
         first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         assertThat(producing).isNotDone();
         Process second = startProcess(settings);
-        try {
-            producing.get(120, TimeUnit.SECONDS);
-            flush(api, "crash");
+        producing.get(120, TimeUnit.SECONDS);
+        flush(api, "crash");
 
-            IngestAudit.Totals totals = IngestAudit.verify(spec, registry, kafka.bootstrapServers(), minio, segments(api, "crash"));
-            assertThat(totals.writtenRows() + totals.deletedAtFlush()).isEqualTo(totals.dmlRows());
-            assertThat(totals.events()).isEqualTo(120_000);
-        } finally {
-            second.destroy();
-            second.waitFor(30, TimeUnit.SECONDS);
-        }
+        IngestAudit.Totals totals = IngestAudit.verify(spec, registry, kafka.bootstrapServers(), minio, segments(api, "crash"));
+        assertThat(totals.writtenRows() + totals.deletedAtFlush()).isEqualTo(totals.dmlRows());
+        assertThat(totals.events()).isEqualTo(120_000);
+        second.destroy();
+        assertThat(second.waitFor(30, TimeUnit.SECONDS)).as("a clean shutdown on SIGTERM").isTrue();
     }
 
     private static double metric(String api, String name, String collection) throws Exception {
@@ -253,11 +260,12 @@ class IngestIT {
     }
 
     /** Starts {@code segflow run} from the packaged jar as a child process and waits for its ready line. */
-    private static Process startProcess(Map<String, String> settings) throws Exception {
+    private Process startProcess(Map<String, String> settings) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-jar", Path.of("target", "segflow.jar").toString(), "run"));
         settings.forEach((key, value) -> command.add("--set=" + key + "=" + value));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        children.add(process);
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> out.lines().filter(l -> l.startsWith("segflow ready:"))
                 .findFirst().orElse(null));
