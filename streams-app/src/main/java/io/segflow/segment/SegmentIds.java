@@ -17,8 +17,4 @@ public final class SegmentIds {
         }
         return counter << CHANNEL_BITS | channel;
     }
-
-    public static int channel(long id) {
-        return (int) (id & ((1 << CHANNEL_BITS) - 1));
-    }
 }
