@@ -4,6 +4,7 @@ import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.PkType;
 import io.segflow.schema.dml.DmlSchemas;
 import io.segflow.schema.registry.SchemaRegistryClient;
+import io.segflow.schema.serde.AvroCursor;
 import io.segflow.schema.serde.AvroWireDeserializer;
 import io.segflow.schema.serde.RecordSource;
 import io.segflow.schema.serde.WireFormat;

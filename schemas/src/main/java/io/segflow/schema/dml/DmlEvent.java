@@ -5,13 +5,59 @@ import io.segflow.schema.serde.RecordSource;
 import org.apache.avro.generic.GenericRecord;
 
 import java.nio.ByteBuffer;
+import java.util.function.Supplier;
 
 /**
- * A validated DML event. {@code pk} is a {@link Long} or a {@link String}; {@code vector} is null
- * on DELETE; {@code record} is the value in the shape of the collection's current schema, from
- * which scalar fields are read. Its position is {@code source}'s (partition, offset).
+ * A validated DML event. {@link #pk()} is a {@link Long} or a {@link String}; {@link #vector()} is
+ * null on DELETE; {@link #record()} is the value in the shape of the collection's current schema,
+ * decoded when first asked for, from which scalar fields are read. Its position is
+ * {@link #source()}'s (partition, offset).
  */
-public record DmlEvent(DmlOp op, Object pk, String partition, ByteBuffer vector, GenericRecord record, RecordSource source) {
+public final class DmlEvent {
+    private final DmlOp op;
+    private final Object pk;
+    private final String partition;
+    private final ByteBuffer vector;
+    private final RecordSource source;
+    private Supplier<GenericRecord> decode;
+    private GenericRecord record;
+
+    DmlEvent(DmlOp op, Object pk, String partition, ByteBuffer vector, RecordSource source, Supplier<GenericRecord> decode) {
+        this.op = op;
+        this.pk = pk;
+        this.partition = partition;
+        this.vector = vector;
+        this.source = source;
+        this.decode = decode;
+    }
+
+    public DmlOp op() {
+        return op;
+    }
+
+    public Object pk() {
+        return pk;
+    }
+
+    public String partition() {
+        return partition;
+    }
+
+    public ByteBuffer vector() {
+        return vector == null ? null : vector.duplicate();
+    }
+
+    public RecordSource source() {
+        return source;
+    }
+
+    public GenericRecord record() {
+        if (record == null) {
+            record = decode.get();
+            decode = null;
+        }
+        return record;
+    }
 
     public float[] vectorValues() {
         return vector == null ? null : Vectors.toFloats(vector);
@@ -19,7 +65,12 @@ public record DmlEvent(DmlOp op, Object pk, String partition, ByteBuffer vector,
 
     /** A scalar field's value (Avro strings as {@link String}), or null. */
     public Object scalar(String field) {
-        Object value = record.get(field);
+        Object value = record().get(field);
         return value instanceof CharSequence text ? text.toString() : value;
+    }
+
+    @Override
+    public String toString() {
+        return op + " " + pk + " in " + partition + " at " + source;
     }
 }

@@ -25,9 +25,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DmlDecoderTest {
     private static final RecordSource SOURCE = new RecordSource("items.dml", 1, 1234);
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-    private final CollectionSpec spec = TestCollections.spec("items", PkType.INT64, 2, field("price", ScalarType.DOUBLE));
+    private final CollectionSpec spec = registered(TestCollections.spec("items", PkType.INT64, 2, field("price", ScalarType.DOUBLE)));
     private final DmlRecords rows = new DmlRecords(spec);
     private final DmlDecoder decoder = new DmlDecoder(spec, registry);
+
+    /** The spec with its DML schema registered, as the catalog keeps it: its records take the in-place path. */
+    private CollectionSpec registered(CollectionSpec collection) {
+        collection.setDmlSchemaId(registry.register(DmlSchemas.subject(collection.getName()), DmlSchemas.forCollection(collection)));
+        return collection;
+    }
     private final AvroWireSerializer<GenericRecord> serializer = new AvroWireSerializer<>(registry, true);
 
     @Test
@@ -52,7 +58,7 @@ class DmlDecoderTest {
 
     @Test
     void stringPrimaryKeysComeBackAsStrings() {
-        CollectionSpec named = TestCollections.spec("named", PkType.VARCHAR, 2);
+        CollectionSpec named = registered(TestCollections.spec("named", PkType.VARCHAR, 2));
         byte[] value = serializer.serialize("named.dml", new DmlRecords(named).upsert("k1", "_default", new float[] {0f, 1f}, Map.of()));
 
         DmlEvent event = new DmlDecoder(named, registry).decode(SOURCE, PrimaryKeys.encode("k1"), value);
@@ -68,7 +74,7 @@ class DmlDecoderTest {
 
     @Test
     void anEmptyStringPkIsMissing() {
-        CollectionSpec named = TestCollections.spec("named", PkType.VARCHAR, 2);
+        CollectionSpec named = registered(TestCollections.spec("named", PkType.VARCHAR, 2));
         byte[] value = serializer.serialize("named.dml", new DmlRecords(named).delete("", "_default"));
 
         assertThatThrownBy(() -> new DmlDecoder(named, registry).decode(SOURCE, new byte[0], value))
