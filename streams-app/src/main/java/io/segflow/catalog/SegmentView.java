@@ -1,6 +1,7 @@
 package io.segflow.catalog;
 
 import io.segflow.schema.SegmentInfo;
+import io.segflow.schema.dml.PrimaryKeys;
 
 import java.util.List;
 
@@ -12,12 +13,8 @@ public record SegmentView(long id, int channel, String partition, String level, 
 
     public static SegmentView of(SegmentInfo s) {
         return new SegmentView(s.getId(), s.getChannel(), s.getPartition(), s.getLevel().name(), s.getState().name(), s.getRows(),
-                s.getDeletedRows(), s.getDeletedAtFlush(), s.getBytes(), s.getMinPosition(), s.getMaxPosition(), plain(s.getMinPk()),
-                plain(s.getMaxPk()), s.getCreatedAtMs(), s.getLastWriteMs(), s.getSchemaVersion(), s.getSealReason(),
+                s.getDeletedRows(), s.getDeletedAtFlush(), s.getBytes(), s.getMinPosition(), s.getMaxPosition(), PrimaryKeys.plain(s.getMinPk()),
+                PrimaryKeys.plain(s.getMaxPk()), s.getCreatedAtMs(), s.getLastWriteMs(), s.getSchemaVersion(), s.getSealReason(),
                 List.copyOf(s.getInsertLogPaths()), List.copyOf(s.getDeltaLogPaths()), s.getStatsLogPath(), List.copyOf(s.getCompactedFrom()));
-    }
-
-    private static Object plain(Object pk) {
-        return pk instanceof CharSequence text ? text.toString() : pk;
     }
 }

@@ -4,12 +4,12 @@ import io.segflow.app.SegflowApp;
 import io.segflow.bench.IngestBenchmark;
 import io.segflow.config.ConfigLoader;
 import io.segflow.config.SegflowConfig;
+import io.segflow.embedded.FreePorts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -46,7 +46,7 @@ final class BenchCommand {
             flags.put(SegflowConfig.DEMO_COLLECTION, "false");
             for (String port : new String[] {SegflowConfig.EMBEDDED_KAFKA_PORT, SegflowConfig.EMBEDDED_KAFKA_CONTROLLER_PORT,
                 SegflowConfig.EMBEDDED_S3_PORT, SegflowConfig.EMBEDDED_SCHEMA_REGISTRY_PORT, SegflowConfig.HTTP_PORT}) {
-                flags.putIfAbsent(port, String.valueOf(freePort()));
+                flags.putIfAbsent(port, String.valueOf(FreePorts.next()));
             }
             try (SegflowApp app = SegflowApp.start(ConfigLoader.load(null, Map.of(), flags))) {
                 IngestBenchmark.run(app, rows, dim, channels, System.err).print(System.out);
@@ -54,12 +54,6 @@ final class BenchCommand {
                 deleteRecursively(dir);
             }
             return 0;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

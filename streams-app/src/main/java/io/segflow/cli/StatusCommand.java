@@ -18,6 +18,8 @@ final class StatusCommand implements Runnable {
     String collection;
 
     private record Tally(long segments, long rows, long bytes) {
+        static final Tally NONE = new Tally(0, 0, 0);
+
         Tally plus(JsonNode segment) {
             return new Tally(segments + 1, rows + segment.path("rows").asLong(), bytes + segment.path("bytes").asLong());
         }
@@ -29,8 +31,7 @@ final class StatusCommand implements Runnable {
         for (JsonNode segment : api.client().get("/collections/" + collection + "/segments")) {
             String key = String.format("%7d  %-5s %-9s", segment.path("channel").asInt(), segment.path("level").asText(),
                     segment.path("state").asText());
-            tallies.merge(key, new Tally(0, 0, 0).plus(segment), (a, b) -> new Tally(a.segments() + b.segments(),
-                    a.rows() + b.rows(), a.bytes() + b.bytes()));
+            tallies.compute(key, (k, tally) -> (tally == null ? Tally.NONE : tally).plus(segment));
         }
         System.out.printf("%7s  %-5s %-9s %9s %12s %14s%n", "CHANNEL", "LEVEL", "STATE", "SEGMENTS", "ROWS", "BYTES");
         tallies.forEach((key, tally) -> System.out.printf("%s %9d %12d %14d%n", key, tally.segments(), tally.rows(), tally.bytes()));

@@ -59,7 +59,7 @@ final class InsertLogRows {
     /** The row's Avro binary in the insert-log schema. */
     ByteBuffer encode(StoredRow row, int channel) {
         byte[] value = row.dmlValue();
-        int schemaId = ByteBuffer.wrap(value, 1, Integer.BYTES).getInt();
+        int schemaId = WireFormat.readSchemaId(ByteBuffer.wrap(value), new RecordSource(topic, channel, row.position()));
         if (schemaId == currentSchemaId && currentSchemaId > 0) {
             ByteBuffer fast = transcode(row, value);
             if (fast != null) {

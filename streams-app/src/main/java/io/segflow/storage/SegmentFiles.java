@@ -87,13 +87,9 @@ public final class SegmentFiles {
         String path = ObjectPaths.deltaLog(job.spec().getName(), job.channel(), job.segmentId(), 0);
         byte[] file = AvroFiles.write(DeltaEntry.getClassSchema(), job.deletes());
         PkRange pks = new PkRange();
-        job.deletes().forEach(entry -> pks.add(plain(entry.getPk())));
+        job.deletes().forEach(entry -> pks.add(PrimaryKeys.plain(entry.getPk())));
         return new Built(Map.of(path, file), new FlushResult(job.channel(), job.segmentId(), List.of(), List.of(path), null,
                 file.length, job.deletes().size(), 0, pks.min(), pks.max(), job.spec().getSchemaVersion()));
-    }
-
-    private static Object plain(Object pk) {
-        return pk instanceof CharSequence text ? text.toString() : pk;
     }
 
     private static byte[] serialize(BloomFilter<byte[]> bloom) {

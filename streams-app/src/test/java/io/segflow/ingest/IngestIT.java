@@ -19,7 +19,7 @@ import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.registry.CompatibilityLevel;
 import io.segflow.schema.registry.RestSchemaRegistryClient;
 import io.segflow.storage.ObjectStorage;
-import io.segflow.testing.FreePorts;
+import io.segflow.embedded.FreePorts;
 import io.segflow.testing.Http;
 import io.segflow.testing.IngestAudit;
 import io.segflow.testing.TestRuntimes;

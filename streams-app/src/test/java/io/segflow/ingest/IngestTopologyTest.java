@@ -1,6 +1,5 @@
 package io.segflow.ingest;
 
-import io.minio.GetObjectArgs;
 import io.segflow.embedded.EmbeddedS3;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.DeltaEntry;
@@ -16,7 +15,8 @@ import io.segflow.schema.dml.DmlRecords;
 import io.segflow.seal.SealPolicies;
 import io.segflow.storage.AvroFiles;
 import io.segflow.storage.ObjectStorage;
-import io.segflow.testing.FreePorts;
+import io.segflow.testing.IngestAudit;
+import io.segflow.embedded.FreePorts;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
@@ -26,7 +26,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -286,9 +285,7 @@ class IngestTopologyTest {
     }
 
     private static byte[] object(String path) throws Exception {
-        try (InputStream in = storage.client().getObject(GetObjectArgs.builder().bucket("segflow").object(path).build())) {
-            return in.readAllBytes();
-        }
+        return IngestAudit.object(storage.client(), path);
     }
 
 }

@@ -8,7 +8,7 @@ import io.segflow.schema.registry.RestSchemaRegistryClient;
 import io.segflow.schema.registry.SchemaRegistryException;
 import io.segflow.schema.serde.AvroWireDeserializer;
 import io.segflow.schema.serde.UnknownSchemaIdException;
-import io.segflow.testing.FreePorts;
+import io.segflow.embedded.FreePorts;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.AfterAll;

@@ -10,6 +10,7 @@ import io.segflow.schema.DeltaEntry;
 import io.segflow.schema.DmlOp;
 import io.segflow.schema.dml.DmlDecoder;
 import io.segflow.schema.dml.DmlEvent;
+import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.schema.registry.SchemaRegistryClient;
 import io.segflow.schema.serde.BadInputException;
 import io.segflow.schema.serde.RecordSource;
@@ -64,7 +65,7 @@ public final class IngestAudit {
             if (segment.level().equals("L0")) {
                 for (DeltaEntry entry : AvroFiles.read(object(s3, segment.deltaLogPaths().get(0)), DeltaEntry.class)) {
                     Position at = new Position(segment.channel(), entry.getPosition());
-                    assertThat(deltas.put(at, plain(entry.getPk()))).as("delete %s in one L0 segment only", at).isNull();
+                    assertThat(deltas.put(at, PrimaryKeys.plain(entry.getPk()))).as("delete %s in one L0 segment only", at).isNull();
                 }
                 continue;
             }
@@ -72,7 +73,7 @@ public final class IngestAudit {
             for (String path : segment.insertLogPaths()) {
                 for (GenericRecord row : AvroFiles.<GenericRecord>read(object(s3, path))) {
                     Position at = new Position(segment.channel(), (Long) row.get("position"));
-                    assertThat(written.put(at, plain(row.get("pk")))).as("row %s in one segment only", at).isNull();
+                    assertThat(written.put(at, PrimaryKeys.plain(row.get("pk")))).as("row %s in one segment only", at).isNull();
                     rows++;
                 }
             }
@@ -153,13 +154,9 @@ public final class IngestAudit {
         return events;
     }
 
-    private static byte[] object(MinioClient s3, String path) throws Exception {
+    public static byte[] object(MinioClient s3, String path) throws Exception {
         try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket("segflow").object(path).build())) {
             return in.readAllBytes();
         }
-    }
-
-    private static Object plain(Object pk) {
-        return pk instanceof CharSequence text ? text.toString() : pk;
     }
 }

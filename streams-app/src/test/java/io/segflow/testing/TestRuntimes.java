@@ -3,6 +3,7 @@ package io.segflow.testing;
 import io.segflow.app.SegflowApp;
 import io.segflow.config.ConfigLoader;
 import io.segflow.config.SegflowConfig;
+import io.segflow.embedded.FreePorts;
 
 import java.nio.file.Path;
 import java.util.HashMap;

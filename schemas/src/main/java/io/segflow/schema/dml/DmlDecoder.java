@@ -48,11 +48,11 @@ public final class DmlDecoder {
         int schemaId = WireFormat.readSchemaId(ByteBuffer.wrap(value), source);
         if (schemaId == spec.getDmlSchemaId() && schemaId > 0) {
             DmlBytes.Parsed parsed = bytes.parse(source, value);
-            return validated(source, key, parsed.op(), parsed.pk(), parsed.partition(), parsed.vector(), () -> read(source, value));
+            return validated(source, key, parsed.op(), parsed.pk(), parsed.partition(), parsed.vector(), () -> read(source, value, schemaId));
         }
-        GenericRecord record = read(source, value);
+        GenericRecord record = read(source, value, schemaId);
         DmlOp op = DmlOp.valueOf(record.get(DmlSchemas.OP).toString());
-        Object pk = plain(record.get(DmlSchemas.PK));
+        Object pk = PrimaryKeys.plain(record.get(DmlSchemas.PK));
         String partition = record.get(DmlSchemas.PARTITION).toString();
         ByteBuffer vector = (ByteBuffer) record.get(DmlSchemas.VECTOR);
         return validated(source, key, op, pk, partition, vector, () -> record);
@@ -88,21 +88,16 @@ public final class DmlDecoder {
         return new DmlEvent(op, pk, partition, vector, source, record);
     }
 
-    private GenericRecord read(RecordSource source, byte[] value) {
+    private GenericRecord read(RecordSource source, byte[] value, int schemaId) {
         try {
             return values.decode(source, value);
         } catch (UndecodableRecordException e) {
             // A writer schema without pk fails resolution; say so in the collection's own terms.
-            int schemaId = WireFormat.readSchemaId(ByteBuffer.wrap(value), source);
             if (values.writerSchema(source, schemaId).getField(DmlSchemas.PK) == null) {
                 throw new InvalidDmlException(BadInputReason.MISSING_PK, source,
                         "writer schema id " + schemaId + " has no field " + DmlSchemas.PK);
             }
             throw e;
         }
-    }
-
-    private static Object plain(Object pk) {
-        return pk instanceof CharSequence text ? text.toString() : pk;
     }
 }

@@ -65,8 +65,7 @@ public final class DmlEvent {
 
     /** A scalar field's value (Avro strings as {@link String}), or null. */
     public Object scalar(String field) {
-        Object value = record().get(field);
-        return value instanceof CharSequence text ? text.toString() : value;
+        return PrimaryKeys.plain(record().get(field));
     }
 
     @Override

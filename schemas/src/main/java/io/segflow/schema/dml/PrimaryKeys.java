@@ -25,6 +25,11 @@ public final class PrimaryKeys {
         throw new IllegalArgumentException("a primary key is a Long or a String, not " + (pk == null ? "null" : pk.getClass().getName()));
     }
 
+    /** An Avro string ({@code Utf8}) as a {@link String}; a Long, or any other value, as it is. */
+    public static Object plain(Object value) {
+        return value instanceof CharSequence text ? text.toString() : value;
+    }
+
     /** Whether {@code key} is the plain encoding of {@code pk}. */
     public static boolean matches(byte[] key, Object pk) {
         return key != null && Arrays.equals(key, encode(pk));

@@ -1,10 +1,10 @@
-package io.segflow.testing;
+package io.segflow.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
-/** Ports for servers that must be told theirs before they start (the broker advertises it). */
+/** Free ports, for servers that must be told theirs before they start (the broker advertises it). */
 public final class FreePorts {
     private FreePorts() {
     }
