@@ -21,7 +21,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import com.sun.management.OperatingSystemMXBean;
+
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +37,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * topic with a plain consumer in the same run for the raw rate.
  */
 public final class IngestBenchmark {
-    /** Distinct vectors cycled through: random floats do not compress, and generating them is not what is measured. */
-    private static final int VECTOR_POOL = 1024;
+    /**
+     * Distinct vectors cycled through, since generating them is not what is measured: 16384 of
+     * them (8 MB at dim 128) repeat far beyond what zstd looks back, so they compress no better
+     * than a stream of fresh random vectors would.
+     */
+    private static final int VECTOR_POOL = 16_384;
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     /** Where the stream thread's time went, from Kafka Streams' own thread metrics. */
     public record StreamThreadTime(double pollSeconds, double processSeconds, double commitSeconds, double punctuateSeconds,
@@ -50,8 +58,20 @@ public final class IngestBenchmark {
         }
     }
 
+    /** CPU this process used in the timed run, all threads, and how long the JIT compiler threads were compiling (elapsed). */
+    public record CpuTime(double processSeconds, double jitSeconds) {
+        static CpuTime now() {
+            OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            return new CpuTime(os.getProcessCpuTime() / 1e9, ManagementFactory.getCompilationMXBean().getTotalCompilationTime() / 1e3);
+        }
+
+        CpuTime since(CpuTime start) {
+            return new CpuTime(processSeconds - start.processSeconds, jitSeconds - start.jitSeconds);
+        }
+    }
+
     public record Result(long rows, int dim, int channels, double seconds, long dmlBytes, long objectBytes, int segments,
-                         double rawSeconds, StreamThreadTime thread) {
+                         double rawSeconds, StreamThreadTime thread, CpuTime cpu) {
         double rowsPerSecond() {
             return rows / seconds;
         }
@@ -72,26 +92,29 @@ public final class IngestBenchmark {
             out.printf("  stream thread (approximate, from Kafka Streams metrics): poll %.1f s, process %.1f s, commit %.1f s in %.0f"
                     + " commits, punctuate %.1f s%n", thread.pollSeconds(), thread.processSeconds(), thread.commitSeconds(),
                     thread.commits(), thread.punctuateSeconds());
+            out.printf("  CPU of the whole process (broker, S3 server, producer and pipeline): %.1f core-seconds of %.1f available"
+                    + " (%d cores); JIT compiler threads busy %.1f s%n", cpu.processSeconds(), seconds * CORES, CORES, cpu.jitSeconds());
         }
     }
 
     private IngestBenchmark() {
     }
 
-    public static Result run(SegflowApp app, long rows, int dim, int channels, PrintStream progress) throws Exception {
+    /**
+     * Ingests {@code warmupRows} into a collection of their own first, so that the JIT compiler has
+     * done most of its work (it takes a third of both cores for the first tens of seconds of a
+     * fresh JVM), then times {@code rows} into a new collection.
+     */
+    public static Result run(SegflowApp app, long warmupRows, long rows, int dim, int channels, PrintStream progress) throws Exception {
         String name = "bench_" + System.currentTimeMillis();
-        CollectionSpec spec = app.collections().create(new CollectionDefinition(name, "INT64", dim, channels, List.of(), null, null, null));
-        String kafka = app.endpoints().kafka();
-        // The pipeline of a new collection starts in the background; time ingest, not start-up.
-        app.segments().segments(name, true);
-        progress.printf("created %s; producing %,d rows%n", name, rows);
-
-        long start = System.nanoTime();
-        long dmlBytes = produce(spec, kafka, new RestSchemaRegistryClient(app.endpoints().schemaRegistry()), rows);
-        progress.printf("produced in %.2f s; flushing%n", (System.nanoTime() - start) / 1e9);
-        app.flushes().flush(spec, Duration.ofMinutes(10));
-        double seconds = (System.nanoTime() - start) / 1e9;
-
+        if (warmupRows > 0) {
+            progress.printf("warming up with %,d rows%n", warmupRows);
+            Timed warmup = ingest(app, name + "_warmup", warmupRows, dim, channels, progress);
+            rawConsume(app.endpoints().kafka(), CollectionTopics.dml(warmup.spec().getName()), warmupRows);
+        }
+        CpuTime cpuAtStart = CpuTime.now();
+        Timed timed = ingest(app, name, rows, dim, channels, progress);
+        CpuTime cpu = CpuTime.now().since(cpuAtStart);
         List<SegmentView> segments = app.segments().segments(name, false);
         long written = segments.stream().filter(s -> s.level().equals("L1")).mapToLong(SegmentView::rows).sum();
         if (written != rows) {
@@ -99,8 +122,24 @@ public final class IngestBenchmark {
         }
         long objectBytes = segments.stream().mapToLong(SegmentView::bytes).sum();
         StreamThreadTime thread = StreamThreadTime.of(app.pipelines().ensure(name));
-        double rawSeconds = rawConsume(kafka, CollectionTopics.dml(name), rows);
-        return new Result(rows, dim, channels, seconds, dmlBytes, objectBytes, segments.size(), rawSeconds, thread);
+        double rawSeconds = rawConsume(app.endpoints().kafka(), CollectionTopics.dml(name), rows);
+        return new Result(rows, dim, channels, timed.seconds(), timed.dmlBytes(), objectBytes, segments.size(), rawSeconds, thread, cpu);
+    }
+
+    private record Timed(CollectionSpec spec, double seconds, long dmlBytes) {
+    }
+
+    /** Creates a collection, produces {@code rows} inserts and flushes: first produce to every row Flushed. */
+    private static Timed ingest(SegflowApp app, String name, long rows, int dim, int channels, PrintStream progress) throws Exception {
+        CollectionSpec spec = app.collections().create(new CollectionDefinition(name, "INT64", dim, channels, List.of(), null, null, null));
+        // The pipeline of a new collection starts in the background; time ingest, not start-up.
+        app.segments().segments(name, true);
+        progress.printf("created %s; producing %,d rows%n", name, rows);
+        long start = System.nanoTime();
+        long dmlBytes = produce(spec, app.endpoints().kafka(), new RestSchemaRegistryClient(app.endpoints().schemaRegistry()), rows);
+        progress.printf("produced in %.2f s; flushing%n", (System.nanoTime() - start) / 1e9);
+        app.flushes().flush(spec, Duration.ofMinutes(10));
+        return new Timed(spec, (System.nanoTime() - start) / 1e9, dmlBytes);
     }
 
     private static long produce(CollectionSpec spec, String kafka, RestSchemaRegistryClient registry, long rows) throws Exception {

@@ -29,6 +29,10 @@ final class BenchCommand {
         @Option(names = "--rows", defaultValue = "1000000", description = "Rows to insert (default ${DEFAULT-VALUE}).")
         long rows;
 
+        @Option(names = "--warmup-rows", defaultValue = "500000",
+                description = "Rows ingested into a collection of their own before the timed run, to warm the JIT up (default ${DEFAULT-VALUE}; 0: none).")
+        long warmupRows;
+
         @Option(names = "--dim", defaultValue = "128", description = "Vector dimension (default ${DEFAULT-VALUE}).")
         int dim;
 
@@ -49,7 +53,7 @@ final class BenchCommand {
                 flags.putIfAbsent(port, String.valueOf(FreePorts.next()));
             }
             try (SegflowApp app = SegflowApp.start(ConfigLoader.load(null, Map.of(), flags))) {
-                IngestBenchmark.run(app, rows, dim, channels, System.err).print(System.out);
+                IngestBenchmark.run(app, warmupRows, rows, dim, channels, System.err).print(System.out);
             } finally {
                 deleteRecursively(dir);
             }

@@ -15,7 +15,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  */
 public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs, long sealCheckMs, int maxSealedWaiting,
                              long maxBlockMs, int uploadThreads, long uploadBackoffMs, long uploadMaxBackoffMs,
-                             double bloomFpp, int streamThreads, long commitIntervalMs, int sessionTimeoutMs) {
+                             double bloomFpp, long rowsMemtableBytes, int streamThreads, long commitIntervalMs, int sessionTimeoutMs) {
     public static final String SEAL_CAPACITY_BYTES = "seal.capacity.bytes";
     public static final String SEAL_CAPACITY_JITTER = "seal.capacity.jitter";
     public static final String SEAL_LIFETIME_MS = "seal.lifetime.ms";
@@ -36,6 +36,7 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
     public static final String UPLOAD_THREADS = "upload.threads";
     public static final String UPLOAD_BACKOFF_MS = "upload.retry.backoff.ms";
     public static final String UPLOAD_MAX_BACKOFF_MS = "upload.retry.backoff.max.ms";
+    public static final String ROWS_MEMTABLE_BYTES = "rows.memtable.bytes";
     public static final String STATS_BLOOM_FPP = "stats.bloom.fpp";
     public static final String STREAMS_THREADS = "streams.threads";
     public static final String STREAMS_COMMIT_MS = "streams.commit.interval.ms";
@@ -89,6 +90,10 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
                         "... up to this.")
                 .define(STATS_BLOOM_FPP, Type.DOUBLE, 0.001, Range.between(1e-9, 0.5), Importance.LOW,
                         "False-positive rate of the primary-key bloom filter in each segment's stats log.")
+                .define(ROWS_MEMTABLE_BYTES, Type.LONG, 128 * MB, Range.atLeast(MB), Importance.LOW,
+                        "RocksDB memtable size of each channel's row store. Rows leave the store once their segment is uploaded;"
+                                + " a memtable that outlives that (about twice the segment capacity) spares RocksDB writing and"
+                                + " compacting them on disk. Kafka Streams' default is 16 MB.")
                 .define(STREAMS_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
                         "Kafka Streams threads per collection (num.stream.threads).")
                 .define(STREAMS_COMMIT_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
@@ -107,6 +112,7 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
         return new IngestSettings(seal, l0, config.getLong(INGEST_TICK_MS), config.getLong(SEAL_CHECK_MS),
                 config.getInt(BACKPRESSURE_MAX_SEALED), config.getLong(BACKPRESSURE_MAX_BLOCK_MS), config.getInt(UPLOAD_THREADS),
                 config.getLong(UPLOAD_BACKOFF_MS), config.getLong(UPLOAD_MAX_BACKOFF_MS), config.getDouble(STATS_BLOOM_FPP),
-                config.getInt(STREAMS_THREADS), config.getLong(STREAMS_COMMIT_MS), config.getInt(STREAMS_SESSION_TIMEOUT_MS));
+                config.getLong(ROWS_MEMTABLE_BYTES), config.getInt(STREAMS_THREADS), config.getLong(STREAMS_COMMIT_MS),
+                config.getInt(STREAMS_SESSION_TIMEOUT_MS));
     }
 }

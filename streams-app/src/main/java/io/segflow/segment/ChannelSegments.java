@@ -46,6 +46,10 @@ public final class ChannelSegments {
     private final Map<Long, PkRange> pkRanges = new HashMap<>();
     private final List<L0Batch> flushedL0 = new ArrayList<>();
     private final Set<Long> dirty = new HashSet<>();
+    /** Active segments in state Sealed: checked for every record by backpressure. */
+    private int sealedCount;
+    /** Positions of the rows handed to each running upload: their keys leave the row store without a second scan. */
+    private final Map<Long, long[]> uploadingPositions = new HashMap<>();
     /** Rows not yet in the row store: written in batches, since a task start rebuilds the store from C.dml anyway. */
     private final List<KeyValue<Bytes, byte[]>> pendingRows = new ArrayList<>();
 
@@ -73,6 +77,8 @@ public final class ChannelSegments {
                     active.put(info.getId(), info);
                     if (info.getState() == SegmentState.GROWING) {
                         growingByPartition.put(info.getPartition(), info.getId());
+                    } else {
+                        sealedCount++;
                     }
                 }
             }
@@ -163,6 +169,8 @@ public final class ChannelSegments {
         active.put(info.getId(), info);
         if (level == SegmentLevel.L1) {
             growingByPartition.put(partition, info.getId());
+        } else {
+            sealedCount++;
         }
         segments.put(info.getId(), info);
         return info;
@@ -195,6 +203,9 @@ public final class ChannelSegments {
 
     public SegmentInfo seal(long id, String reason) {
         SegmentInfo info = active.get(id);
+        if (info.getState() == SegmentState.GROWING) {
+            sealedCount++;
+        }
         info.setState(SegmentState.SEALED);
         info.setSealReason(reason);
         growingByPartition.remove(info.getPartition(), id);
@@ -228,12 +239,14 @@ public final class ChannelSegments {
         }
     }
 
+    /** The rows of a sealed segment, for its upload. */
     public List<StoredRow> rowsOf(long id) {
         writePendingRows();
         List<StoredRow> result = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> range = rows.range(StoredRow.firstKey(id), StoredRow.lastKey(id))) {
             range.forEachRemaining(kv -> result.add(StoredRow.decode(kv.value)));
         }
+        uploadingPositions.put(id, result.stream().mapToLong(StoredRow::position).toArray());
         return result;
     }
 
@@ -248,13 +261,10 @@ public final class ChannelSegments {
             return null;
         }
         info.setState(SegmentState.FLUSHING);
+        sealedCount--;
         segments.put(info.getId(), info);
         if (info.getLevel() != SegmentLevel.L0) {
-            List<KeyValue<Bytes, byte[]>> deletes = new ArrayList<>();
-            try (KeyValueIterator<Bytes, byte[]> range = rows.range(StoredRow.firstKey(info.getId()), StoredRow.lastKey(info.getId()))) {
-                range.forEachRemaining(kv -> deletes.add(KeyValue.pair(kv.key, null)));
-            }
-            rows.putAll(deletes);
+            deleteRows(info.getId());
         }
         info.setState(SegmentState.FLUSHED);
         info.setRows(result.rows());
@@ -274,6 +284,15 @@ public final class ChannelSegments {
         return info;
     }
 
+    /** Removes an uploaded segment's rows: the ones its upload read, as no row joins a sealed segment. */
+    private void deleteRows(long id) {
+        List<KeyValue<Bytes, byte[]>> deletes = new ArrayList<>();
+        for (long position : uploadingPositions.remove(id)) {
+            deletes.add(KeyValue.pair(StoredRow.key(id, position), null));
+        }
+        rows.putAll(deletes);
+    }
+
     /** Writes buffered rows, and growing segments' counters to the store. */
     public void checkpoint() {
         writePendingRows();
@@ -289,7 +308,7 @@ public final class ChannelSegments {
     }
 
     public int waitingCount() {
-        return (int) active.values().stream().filter(s -> s.getState() == SegmentState.SEALED).count();
+        return sealedCount;
     }
 
     public List<SegmentInfo> growingSegments() {

@@ -1,5 +1,6 @@
 package io.segflow.storage;
 
+import io.minio.ObjectWriteArgs;
 import io.minio.PutObjectArgs;
 import io.segflow.metrics.IngestMetrics;
 import org.slf4j.Logger;
@@ -89,9 +90,14 @@ public final class SegmentUploader implements AutoCloseable {
         return null;
     }
 
+    /**
+     * One PUT per file: left to choose, the client splits anything over 5 MiB into a multipart
+     * upload, which costs more requests and makes the server copy the parts once more.
+     */
     private void put(String object, byte[] bytes) throws Exception {
+        long partSize = Math.min(Math.max(bytes.length, ObjectWriteArgs.MIN_MULTIPART_SIZE), ObjectWriteArgs.MAX_PART_SIZE);
         storage.client().putObject(PutObjectArgs.builder().bucket(storage.bucket()).object(object)
-                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).contentType("application/avro").build());
+                .stream(new ByteArrayInputStream(bytes), bytes.length, partSize).contentType("application/avro").build());
     }
 
     @Override

@@ -27,6 +27,8 @@ public class AvroWireSerializer<T extends IndexedRecord> implements Serializer<T
     private boolean autoRegister = true;
     private boolean isKey;
     private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
+    /** The last record's size: records of a topic are alike, and a buffer that fits is not copied as it grows. */
+    private volatile int sizeHint = 256;
 
     /** For Kafka to instantiate by class name; {@link #configure} supplies the registry. */
     public AvroWireSerializer() {
@@ -57,7 +59,7 @@ public class AvroWireSerializer<T extends IndexedRecord> implements Serializer<T
                 : registry.lookup(subject, schema).orElseThrow(() -> new SerializationException(
                         "schema " + schema.getFullName() + " is not registered under subject " + subject
                                 + " and " + SerdeConfig.AUTO_REGISTER_SCHEMAS + " is false")).id();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint);
         WireFormat.writeHeader(out, id);
         try {
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
@@ -67,6 +69,7 @@ public class AvroWireSerializer<T extends IndexedRecord> implements Serializer<T
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot encode a " + schema.getFullName() + " for topic " + topic + ": " + e.getMessage(), e);
         }
+        sizeHint = out.size();
         return out.toByteArray();
     }
 }
