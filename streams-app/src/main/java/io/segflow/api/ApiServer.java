@@ -15,6 +15,8 @@ import io.segflow.http.JsonHttpServer.Created;
 import io.segflow.ingest.FlushService;
 import io.segflow.ingest.IngestPipeline;
 import io.segflow.ingest.IngestPipelines;
+import io.segflow.read.ReadService;
+import io.segflow.read.SearchRequest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +28,9 @@ import java.util.Map;
  * {@code GET /health}, {@code GET /collections}, {@code GET /collections/{name}},
  * {@code POST /collections}, {@code POST /collections/{name}/partitions},
  * {@code POST /collections/{name}/fields}, {@code GET /collections/{name}/segments},
- * {@code POST /collections/{name}/flush}, {@code GET /collections/{name}/flushes/{id}} and
+ * {@code POST /collections/{name}/flush}, {@code GET /collections/{name}/flushes/{id}},
+ * {@code GET /collections/{name}/count}, {@code GET /collections/{name}/rows/{pk}},
+ * {@code POST /collections/{name}/search} and
  * {@code GET /metrics}. Errors are JSON {@code {"error": "..."}} with 400, 404, 409, 503 or 504.
  */
 public final class ApiServer implements AutoCloseable {
@@ -36,7 +40,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** What the API serves. */
     public record Services(CollectionService collections, HealthCheck health, IngestPipelines pipelines, SegmentCatalog segments,
-                           FlushService flushes, PrometheusMeterRegistry meters) {
+                           FlushService flushes, ReadService reads, PrometheusMeterRegistry meters) {
     }
 
     private final JsonHttpServer http;
@@ -90,6 +94,16 @@ public final class ApiServer implements AutoCloseable {
             return Map.of("flushId", id, "channels", isLocal(request) ? pipeline.flushes().channelsDone(id)
                     : services.flushes().channelsDone(pipeline, id));
         });
+        http.route("GET", "/collections/{name}/count", request -> services.reads().count(request.pathParam("name"), isLocal(request)));
+        http.route("GET", "/collections/{name}/rows/{pk}", request -> {
+            ReadService.Rows rows = services.reads().get(request.pathParam("name"), request.pathParam("pk"), isLocal(request));
+            if (rows.rows().isEmpty() && !isLocal(request)) {
+                throw new HttpError(404, Map.of("error", "no live row with primary key " + request.pathParam("pk")));
+            }
+            return rows;
+        });
+        http.route("POST", "/collections/{name}/search", request ->
+                services.reads().search(request.pathParam("name"), body(request, SearchRequest.class), isLocal(request)));
         http.route("GET", "/metrics", request -> new JsonHttpServer.Text(PROMETHEUS_TEXT, services.meters().scrape()));
     }
 

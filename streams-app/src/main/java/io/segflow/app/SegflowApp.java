@@ -16,6 +16,9 @@ import io.segflow.embedded.EmbeddedS3;
 import io.segflow.ingest.FlushService;
 import io.segflow.ingest.IngestPipeline;
 import io.segflow.ingest.IngestPipelines;
+import io.segflow.read.FilePins;
+import io.segflow.read.ReadService;
+import io.segflow.read.SegmentFileCache;
 import io.segflow.kafka.Topics;
 import io.segflow.registry.SchemaRegistryServer;
 import io.segflow.registry.SchemaRegistryService;
@@ -53,6 +56,8 @@ public final class SegflowApp implements AutoCloseable {
     private SegmentCatalog segments;
     private FlushService flushes;
     private IngestPipelines pipelines;
+    private ReadService reads;
+    private final FilePins pins = new FilePins();
 
     private SegflowApp() {
     }
@@ -114,7 +119,10 @@ public final class SegflowApp implements AutoCloseable {
                 "schemaRegistry", registry::subjects,
                 "s3", storage::bucketExists,
                 "pipelines", pipelines::checkRunning));
-        ApiServer api = own(ApiServer.start(new ApiServer.Services(collections, health, pipelines, segments, flushes, meters),
+        SegmentFileCache files = new SegmentFileCache(storage, config.dataDir().resolve("read-cache"),
+                config.getLong(SegflowConfig.READ_CACHE_BYTES));
+        reads = new ReadService(pipelines, collections, registry, files, pins, JSON, Clock.systemUTC());
+        ApiServer api = own(ApiServer.start(new ApiServer.Services(collections, health, pipelines, segments, flushes, reads, meters),
                 httpHost, httpPort));
         endpoints = new Endpoints(bootstrap, registryUrl, s3Endpoint, "http://" + httpHost + ":" + api.port());
     }
@@ -138,6 +146,15 @@ public final class SegflowApp implements AutoCloseable {
 
     public FlushService flushes() {
         return flushes;
+    }
+
+    public ReadService reads() {
+        return reads;
+    }
+
+    /** Files running reads use, which garbage collection must keep. */
+    public FilePins pins() {
+        return pins;
     }
 
     public IngestPipelines pipelines() {

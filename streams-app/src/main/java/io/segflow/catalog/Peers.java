@@ -6,6 +6,7 @@ import org.apache.kafka.streams.state.HostInfo;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,16 +23,29 @@ public final class Peers {
     }
 
     public JsonNode get(HostInfo host, String path) {
+        return send(host, "GET", path, HttpRequest.BodyPublishers.noBody());
+    }
+
+    public JsonNode post(HostInfo host, String path, Object body) {
+        try {
+            return send(host, "POST", path, HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode the body of POST " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private JsonNode send(HostInfo host, String method, String path, HttpRequest.BodyPublisher body) {
         URI uri = URI.create("http://" + host.host() + ":" + host.port() + path);
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).method(method, body)
+                    .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("instance " + host + " answered " + response.statusCode() + " to GET " + path);
+                throw new IllegalStateException("instance " + host + " answered " + response.statusCode() + " to " + method + " " + path
+                        + ": " + new String(response.body(), StandardCharsets.UTF_8));
             }
             return json.readTree(response.body());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot reach instance " + host + " for GET " + path + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot reach instance " + host + " for " + method + " " + path + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted calling " + uri, e);

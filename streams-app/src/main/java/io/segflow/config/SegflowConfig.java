@@ -38,6 +38,7 @@ public final class SegflowConfig extends AbstractConfig {
     public static final String COLLECTIONS_TOPIC = "collections.topic";
     public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
     public static final String DEMO_COLLECTION = "demo.collection";
+    public static final String READ_CACHE_BYTES = "read.cache.bytes";
     public static final String STREAMS_STATE_DIR = "streams.state.dir";
 
     private static final Range PORT = Range.between(0, 65535);
@@ -80,7 +81,9 @@ public final class SegflowConfig extends AbstractConfig {
             .define(DEMO_COLLECTION, Type.BOOLEAN, true, Importance.LOW,
                     "Create the demo collection (int64 pk, 128-dim vector, 4 channels, one scalar) on first start.")
             .define(STREAMS_STATE_DIR, Type.STRING, "", Importance.MEDIUM,
-                    "Folder of the Kafka Streams state stores (RocksDB); empty is <data.dir>/streams."));
+                    "Folder of the Kafka Streams state stores (RocksDB); empty is <data.dir>/streams.")
+            .define(READ_CACHE_BYTES, Type.LONG, 1L << 30, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "Bytes of segment files that reads keep on local disk (<data.dir>/read-cache), least recently used evicted first."));
 
     public SegflowConfig(Map<?, ?> props) {
         super(DEFINITION, props, false);

@@ -72,6 +72,11 @@ public final class L0Buffer {
         return oldestPendingMs;
     }
 
+    /** The position of the newest delete the buffer holds or has cut, or -1. */
+    public long highestPosition() {
+        return Math.max(cutThrough, pendingMax);
+    }
+
     public long cutThrough() {
         return cutThrough;
     }

@@ -71,6 +71,9 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
     private CollectionSpec decoderSpec;
     private DmlDecoder decoder;
     private long lastSealCheckMs;
+    private ChannelFences.Fence fence;
+    /** Position of the last record processed, -1 before the first. */
+    private long lastPosition = -1;
     private Cancellable ticker;
 
     public ChannelProcessor(IngestContext ingest) {
@@ -93,6 +96,8 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
         l0 = new L0Buffer(context.getStateStore(IngestStores.L0));
         Long cutThrough = meta.get(L0_CUT_THROUGH);
         l0.restore(cutThrough == null ? -1 : cutThrough, now);
+        fence = ingest.fences().of(channel);
+        fence.reset(Math.max(segments.highestPosition(), l0.highestPosition()));
         try (KeyValueIterator<String, Long> flushes = meta.prefixScan(FLUSH_PREFIX, new StringSerializer())) {
             flushes.forEachRemaining(kv -> pendingFlushes.put(kv.key.substring(FLUSH_PREFIX.length()), kv.value));
         }
@@ -107,6 +112,7 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata metadata = context.recordMetadata().orElseThrow();
         long position = metadata.offset();
+        lastPosition = position;
         String flushId = FlushBarrier.flushId(record.headers()).orElse(null);
         if (flushId != null) {
             barrier(flushId, position);
@@ -165,6 +171,7 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
     }
 
     private void tick(long now) {
+        reflect();
         drainCompleted();
         if (now - lastSealCheckMs >= settings.sealCheckMs()) {
             lastSealCheckMs = now;
@@ -178,6 +185,7 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
         }
         submitUploads();
         segments.checkpoint();
+        reflect();
         completeFlushes();
         waitingGauge.set(segments.waitingCount());
     }
@@ -217,13 +225,28 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
         }
     }
 
+    /** Records a finished upload: the segment's rows or deletes leave the stores, under the readers' move lock. */
     private void complete(FlushResult result) {
         uploads.remove(result.segmentId());
-        SegmentInfo flushed = segments.complete(result);
-        if (flushed != null) {
-            publish(flushed);
+        reflect();
+        fence.beginMove();
+        try {
+            SegmentInfo flushed = segments.complete(result);
+            if (flushed != null) {
+                publish(flushed);
+            }
+        } finally {
+            fence.endMove();
         }
         submitUploads();
+    }
+
+    /** Writes buffered rows, after which the stores reflect every record processed so far. */
+    private void reflect() {
+        segments.writePendingRows();
+        if (lastPosition >= 0) {
+            fence.reflected(lastPosition);
+        }
     }
 
     private void publish(SegmentInfo flushed) {

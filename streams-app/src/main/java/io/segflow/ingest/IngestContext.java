@@ -13,8 +13,9 @@ import java.util.function.Supplier;
  *
  * @param spec         the collection's current spec; a new revision (field, partition) applies from the next record
  * @param replayConfig Kafka client settings (with the application's group id) to replay unflushed rows from {@code C.dml}
+ * @param fences       what the tasks tell readers of their stores
  */
 public record IngestContext(String collection, Supplier<CollectionSpec> spec, SchemaRegistryClient registry,
                             IngestSettings settings, SegmentUploader uploader, IngestMetrics metrics, FlushTracker flushes,
-                            Map<String, Object> replayConfig) {
+                            Map<String, Object> replayConfig, ChannelFences fences) {
 }

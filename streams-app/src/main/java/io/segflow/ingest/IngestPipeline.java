@@ -10,6 +10,7 @@ import io.segflow.storage.ObjectStorage;
 import io.segflow.storage.SegmentFiles;
 import io.segflow.storage.SegmentUploader;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -29,6 +30,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Supplier;
 
 /**
@@ -48,6 +51,7 @@ public final class IngestPipeline implements AutoCloseable {
     private final HostInfo self;
     private final SegmentUploader uploader;
     private final FlushTracker flushes = new FlushTracker();
+    private final ChannelFences fences = new ChannelFences();
     private final KafkaStreams streams;
 
     public IngestPipeline(String collection, Supplier<CollectionSpec> spec, Environment env) {
@@ -60,7 +64,7 @@ public final class IngestPipeline implements AutoCloseable {
                 settings.uploadThreads(), settings.uploadBackoffMs(), settings.uploadMaxBackoffMs(), metrics);
         Map<String, Object> replayConfig = new HashMap<>(env.clientConfig());
         replayConfig.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId(collection));
-        IngestContext context = new IngestContext(collection, spec, env.registry(), settings, uploader, metrics, flushes, replayConfig);
+        IngestContext context = new IngestContext(collection, spec, env.registry(), settings, uploader, metrics, flushes, replayConfig, fences);
         this.streams = new KafkaStreams(IngestTopology.build(context, AvroSerdes.specific(env.registry(), SegmentInfo.class)),
                 properties(collection, env));
         streams.setUncaughtExceptionHandler(e -> {
@@ -127,6 +131,22 @@ public final class IngestPipeline implements AutoCloseable {
             all.forEachRemaining(kv -> segments.add(kv.value));
         }
         return segments;
+    }
+
+    /** The channels whose tasks run in this instance. */
+    public Set<Integer> localChannels() {
+        return streams.metadataForLocalThreads().stream().flatMap(thread -> thread.activeTasks().stream())
+                .flatMap(task -> task.topicPartitions().stream()).map(TopicPartition::partition).collect(Collectors.toSet());
+    }
+
+    /** A store of one local channel's task, for reads on other threads (interactive queries). */
+    public <K, V> ReadOnlyKeyValueStore<K, V> store(String name, int channel) {
+        return streams.store(StoreQueryParameters.<ReadOnlyKeyValueStore<K, V>>fromNameAndType(name, QueryableStoreTypes.keyValueStore())
+                .withPartition(channel));
+    }
+
+    public ChannelFences.Fence fence(int channel) {
+        return fences.of(channel);
     }
 
     /** The other instances running this collection's application. */

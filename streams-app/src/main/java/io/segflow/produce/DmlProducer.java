@@ -42,18 +42,32 @@ public final class DmlProducer implements AutoCloseable {
 
     /** Sends one event; failures surface in {@link #close}. */
     public void send(SyntheticWorkload.Event event) {
+        send(event, null);
+    }
+
+    /** Sends one event with the given event time (null: now). */
+    public void send(SyntheticWorkload.Event event, Long timestampMs) {
         GenericRecord value = switch (event.op()) {
             case INSERT -> records.insert(event.pk(), event.partition(), event.vector(), event.scalars());
             case UPSERT -> records.upsert(event.pk(), event.partition(), event.vector(), event.scalars());
             case DELETE -> records.delete(event.pk(), event.partition());
         };
-        producer.send(new ProducerRecord<>(topic, PrimaryKeys.encode(event.pk()), value), (metadata, error) -> {
+        producer.send(new ProducerRecord<>(topic, null, timestampMs, PrimaryKeys.encode(event.pk()), value), (metadata, error) -> {
             if (error == null) {
                 acknowledged.incrementAndGet();
             } else {
                 firstError.compareAndSet(null, error);
             }
         });
+    }
+
+    /** Waits until every event sent so far is acknowledged. */
+    public void flush() {
+        producer.flush();
+        Exception error = firstError.get();
+        if (error != null) {
+            throw new IllegalStateException("cannot produce to " + topic + ": " + error.getMessage(), error);
+        }
     }
 
     public long acknowledged() {

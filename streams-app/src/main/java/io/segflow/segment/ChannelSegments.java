@@ -48,6 +48,8 @@ public final class ChannelSegments {
     private final Set<Long> dirty = new HashSet<>();
     /** Active segments in state Sealed: checked for every record by backpressure. */
     private int sealedCount;
+    /** The highest position any segment held when the task started. */
+    private long highestPosition = -1;
     /** Positions of the rows handed to each running upload: their keys leave the row store without a second scan. */
     private final Map<Long, long[]> uploadingPositions = new HashMap<>();
     /** Rows not yet in the row store: written in batches, since a task start rebuilds the store from C.dml anyway. */
@@ -67,6 +69,7 @@ public final class ChannelSegments {
         try (KeyValueIterator<Long, SegmentInfo> all = segments.all()) {
             while (all.hasNext()) {
                 SegmentInfo info = all.next().value;
+                highestPosition = Math.max(highestPosition, info.getMaxPosition());
                 if (info.getState() == SegmentState.FLUSHED && info.getLevel() == SegmentLevel.L0) {
                     flushedL0.add(batchOf(info));
                 } else if (info.getState() != SegmentState.FLUSHED && info.getState() != SegmentState.DROPPED) {
@@ -83,6 +86,11 @@ public final class ChannelSegments {
                 }
             }
         }
+    }
+
+    /** The highest position of a row or delete the segments held when the task started (after {@link #recount}), or -1. */
+    public long highestPosition() {
+        return highestPosition;
     }
 
     /** The first position of a row the row store must hold, or {@link Long#MAX_VALUE}. */
@@ -139,6 +147,7 @@ public final class ChannelSegments {
         info.setRows(count);
         info.setBytes(bytes);
         pkRanges.put(info.getId(), pks);
+        highestPosition = Math.max(highestPosition, info.getMaxPosition());
     }
 
     /** Appends a row to the growing segment of {@code partition}, opening one if there is none; returns its id. */

@@ -69,7 +69,7 @@ final class IngestDriver implements AutoCloseable {
         uploader = new SegmentUploader("test", storage, new SegmentFiles(registry, ingest.seal().rowsPerInsertLog(), ingest.bloomFpp()),
                 2, 50, 200, metrics);
         Serde<SegmentInfo> segmentSerde = AvroSerdes.specific(registry, SegmentInfo.class);
-        IngestContext context = new IngestContext(spec.getName(), current::get, registry, ingest, uploader, metrics, flushes, Map.of());
+        IngestContext context = new IngestContext(spec.getName(), current::get, registry, ingest, uploader, metrics, flushes, Map.of(), new ChannelFences());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test-" + spec.getName());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -1,0 +1,210 @@
+package io.segflow.read;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segflow.catalog.Peers;
+import io.segflow.catalog.Queryable;
+import io.segflow.collection.CollectionService;
+import io.segflow.http.HttpError;
+import io.segflow.ingest.IngestPipeline;
+import io.segflow.ingest.IngestPipelines;
+import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.PkType;
+import io.segflow.schema.SegmentInfo;
+import io.segflow.schema.dml.DmlDecoder;
+import io.segflow.schema.dml.PrimaryKeys;
+import io.segflow.schema.registry.SchemaRegistryClient;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.state.HostInfo;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Count, get by primary key and top-k search over a collection's live rows. Each instance reads
+ * the channels it holds from one consistent snapshot per channel (growing rows, flushed segments,
+ * deletes and TTL by the position rule), with the snapshot's files pinned while it reads them,
+ * and asks the other instances for theirs; an answer that does not cover every channel it needs
+ * is an error, never a partial result.
+ */
+public final class ReadService {
+    /** What one instance read: the result and the channels it covers. */
+    public record Count(long count, Set<Integer> channels) {
+    }
+
+    public record Rows(Object pk, List<ReadRow> rows, Set<Integer> channels) {
+    }
+
+    public record Hit(Object pk, double distance, String partition, int channel, long position, long segmentId) {
+    }
+
+    public record Hits(List<Hit> hits, Set<Integer> channels) {
+    }
+
+    private final IngestPipelines pipelines;
+    private final CollectionService collections;
+    private final SchemaRegistryClient registry;
+    private final SegmentFileCache files;
+    private final FilePins pins;
+    private final Peers peers;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public ReadService(IngestPipelines pipelines, CollectionService collections, SchemaRegistryClient registry, SegmentFileCache files,
+                       FilePins pins, ObjectMapper json, Clock clock) {
+        this.pipelines = pipelines;
+        this.collections = collections;
+        this.registry = registry;
+        this.files = files;
+        this.pins = pins;
+        this.peers = new Peers(json);
+        this.json = json;
+        this.clock = clock;
+    }
+
+    public Count count(String collection, boolean localOnly) {
+        long[] count = {0};
+        Set<Integer> channels = scanLocal(collection, null, new RowFilter(null, Map.of()), row -> count[0]++);
+        if (!localOnly) {
+            for (JsonNode answer : askPeers(collection, "/count?scope=local", null)) {
+                Count peer = json.convertValue(answer, Count.class);
+                count[0] += peer.count();
+                channels.addAll(peer.channels());
+            }
+            requireAll(collection, channels, allChannels(collection));
+        }
+        return new Count(count[0], channels);
+    }
+
+    /** The live rows of primary key {@code pkText}; only the channel the key hashes to is read. */
+    public Rows get(String collection, String pkText, boolean localOnly) {
+        CollectionSpec spec = collections.get(collection);
+        Object pk = parsePk(spec.getPkType(), pkText);
+        int channel = Utils.toPositive(Utils.murmur2(PrimaryKeys.encode(pk))) % spec.getChannels();
+        List<ReadRow> rows = new ArrayList<>();
+        Set<Integer> channels = scanLocal(collection, channel, new RowFilter(null, Map.of("pk", pk)), rows::add);
+        if (!localOnly && !channels.contains(channel)) {
+            for (JsonNode answer : askPeers(collection, "/rows/" + pkText + "?scope=local", null)) {
+                Rows peer = json.convertValue(answer, Rows.class);
+                rows.addAll(peer.rows());
+                channels.addAll(peer.channels());
+            }
+            requireAll(collection, channels, Set.of(channel));
+        }
+        rows.sort(Comparator.comparingLong(ReadRow::position));
+        return new Rows(pk, rows, channels);
+    }
+
+    public Hits search(String collection, SearchRequest request, boolean localOnly) {
+        CollectionSpec spec = collections.get(collection);
+        if (request.vector() == null || request.vector().length != spec.getDim()) {
+            throw new HttpError(400, Map.of("error", "the query vector must have " + spec.getDim() + " values"));
+        }
+        if (request.topK() < 1) {
+            throw new HttpError(400, Map.of("error", "k must be at least 1"));
+        }
+        Metric metric = request.metricOrDefault();
+        Comparator<Hit> best = bestFirst(metric);
+        PriorityQueue<Hit> top = new PriorityQueue<>(best.reversed());
+        Consumer<Hit> offer = hit -> {
+            top.add(hit);
+            if (top.size() > request.topK()) {
+                top.poll();
+            }
+        };
+        Set<Integer> channels = scanLocal(collection, null, new RowFilter(request.partition(), request.filterOrEmpty()), row ->
+                offer.accept(new Hit(row.pk(), metric.distance(request.vector(), row.vector()), row.partition(), row.channel(),
+                        row.position(), row.segmentId())));
+        if (!localOnly) {
+            for (JsonNode answer : askPeers(collection, "/search?scope=local", request)) {
+                Hits peer = json.convertValue(answer, Hits.class);
+                peer.hits().forEach(offer);
+                channels.addAll(peer.channels());
+            }
+            requireAll(collection, channels, allChannels(collection));
+        }
+        return new Hits(top.stream().sorted(best).toList(), channels);
+    }
+
+    /** Best match first; ties by key and position, so every instance orders alike. */
+    private static Comparator<Hit> bestFirst(Metric metric) {
+        Comparator<Hit> byDistance = Comparator.comparingDouble(Hit::distance);
+        return (metric == Metric.L2 ? byDistance : byDistance.reversed())
+                .thenComparing(hit -> String.valueOf(hit.pk())).thenComparingLong(Hit::position);
+    }
+
+    /** Reads the local channels (or only {@code onlyChannel}, if local); returns those read. */
+    private Set<Integer> scanLocal(String collection, Integer onlyChannel, RowFilter filter, Consumer<ReadRow> out) {
+        IngestPipeline pipeline = pipelines.ensure(collection);
+        CollectionSpec spec = collections.get(collection);
+        LiveRows live = new LiveRows(spec, new DmlDecoder(spec, registry), files, clock.millis());
+        Set<Integer> channels = new TreeSet<>(Queryable.query(pipeline, pipeline::localChannels));
+        if (onlyChannel != null) {
+            channels.retainAll(Set.of(onlyChannel));
+        }
+        for (int channel : channels) {
+            ChannelSnapshot snapshot = Queryable.query(pipeline, () -> SnapshotReader.read(pipeline, channel));
+            try (FilePins.Pin pin = pins.pin(paths(snapshot))) {
+                live.forEach(snapshot, filter::mayMatch, row -> {
+                    if (filter.matches(row)) {
+                        out.accept(row);
+                    }
+                });
+            }
+        }
+        return channels;
+    }
+
+    private static List<String> paths(ChannelSnapshot snapshot) {
+        List<String> paths = new ArrayList<>();
+        for (SegmentInfo segment : snapshot.flushed()) {
+            paths.addAll(segment.getInsertLogPaths());
+        }
+        for (SegmentInfo segment : snapshot.flushedL0()) {
+            paths.addAll(segment.getDeltaLogPaths());
+        }
+        return paths;
+    }
+
+    private List<JsonNode> askPeers(String collection, String path, Object body) {
+        List<JsonNode> answers = new ArrayList<>();
+        for (HostInfo peer : pipelines.ensure(collection).otherInstances()) {
+            String uri = "/collections/" + collection + path;
+            answers.add(body == null ? peers.get(peer, uri) : peers.post(peer, uri, body));
+        }
+        return answers;
+    }
+
+    private Set<Integer> allChannels(String collection) {
+        return IntStream.range(0, collections.get(collection).getChannels()).boxed().collect(Collectors.toSet());
+    }
+
+    private static void requireAll(String collection, Set<Integer> answered, Set<Integer> needed) {
+        if (!answered.containsAll(needed)) {
+            Set<Integer> missing = new TreeSet<>(needed);
+            missing.removeAll(answered);
+            throw new HttpError(503, Map.of("error", "channels " + missing + " of " + collection
+                    + " are not held by any instance right now (a rebalance is under way); try again"));
+        }
+    }
+
+    private static Object parsePk(PkType type, String text) {
+        if (type == PkType.VARCHAR) {
+            return text;
+        }
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new HttpError(400, Map.of("error", "primary key " + text + " is not an INT64"));
+        }
+    }
+}

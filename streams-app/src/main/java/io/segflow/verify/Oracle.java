@@ -1,0 +1,239 @@
+package io.segflow.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.segflow.app.SegflowApp;
+import io.segflow.collection.CollectionDefinition;
+import io.segflow.ingest.IngestPipeline;
+import io.segflow.produce.DmlProducer;
+import io.segflow.produce.SyntheticWorkload;
+import io.segflow.read.Metric;
+import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.DmlOp;
+import io.segflow.schema.dml.DmlSchemas;
+import io.segflow.schema.registry.RestSchemaRegistryClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+
+/**
+ * The correctness oracle: a seeded random DML workload (inserts, duplicate inserts, deletes of
+ * present and missing keys, upserts, re-inserts after delete, three partitions, rows born expired
+ * under a TTL) produced to a new collection of a running instance, an in-memory {@link LiveModel}
+ * of what it leaves, and at checkpoints a comparison of count, get by key (vectors included) and
+ * exact top-k search between the instance's HTTP API and the model. Any difference fails with the
+ * seed, so the run can be replayed.
+ */
+public final class Oracle {
+    static final int DIM = 8;
+    static final long TTL_MS = 3_600_000;
+    private static final List<String> PARTITIONS = List.of(DmlSchemas.DEFAULT_PARTITION, "p1", "p2");
+    private static final Duration CATCH_UP = Duration.ofSeconds(60);
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A workload: its seed, events, comparisons spread over it, and the key space. */
+    public record Plan(long seed, int events, int checkpoints, int keys) {
+    }
+
+    /** Settings that move segments through every state many times in a short run. */
+    public static final Map<String, String> AGGRESSIVE_SETTINGS = Map.of(
+            "seal.capacity.bytes", "16384", "seal.lifetime.ms", "3000", "seal.idle.ms", "500", "seal.idle.min.bytes", "0",
+            "seal.insert.log.rows", "64", "l0.flush.entries", "50", "l0.flush.age.ms", "1000", "seal.check.interval.ms", "100",
+            "ingest.tick.ms", "20");
+
+    private final SegflowApp app;
+    private final PrintStream log;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public Oracle(SegflowApp app, PrintStream log) {
+        this.app = app;
+        this.log = log;
+    }
+
+    /** Runs {@code plan}; returns the number of comparisons made, or throws {@link VerificationFailure}. */
+    public int run(Plan plan) throws Exception {
+        log.printf("oracle: seed %d, %,d events, %d checkpoints, %,d keys%n", plan.seed(), plan.events(), plan.checkpoints(), plan.keys());
+        String name = "verify_" + Long.toUnsignedString(plan.seed(), 36) + "_" + System.currentTimeMillis() % 100_000;
+        CollectionSpec spec = app.collections().create(new CollectionDefinition(name, "INT64", DIM, 4,
+                List.of(new CollectionDefinition.FieldDefinition("price", "DOUBLE")), PARTITIONS, null, TTL_MS));
+        SplittableRandom random = new SplittableRandom(plan.seed());
+        LiveModel model = new LiveModel(TTL_MS);
+        int comparisons = 0;
+        try (DmlProducer producer = new DmlProducer(spec, Map.of("bootstrap.servers", app.endpoints().kafka()),
+                new RestSchemaRegistryClient(app.endpoints().schemaRegistry()));
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, app.endpoints().kafka()))) {
+            int every = Math.max(1, plan.events() / plan.checkpoints());
+            for (int i = 1; i <= plan.events(); i++) {
+                send(random, plan.keys(), model, producer);
+                if (i % every == 0 || i == plan.events()) {
+                    producer.flush();
+                    awaitCaughtUp(admin, spec);
+                    comparisons += compare(name, model, random, plan);
+                }
+            }
+        }
+        log.printf("oracle: seed %d passed, %d comparisons, %d live rows%n", plan.seed(), comparisons, model.count(System.currentTimeMillis()));
+        return comparisons;
+    }
+
+    private static void send(SplittableRandom random, int keys, LiveModel model, DmlProducer producer) {
+        long pk = random.nextInt(keys);
+        String partition = PARTITIONS.get(random.nextInt(PARTITIONS.size()));
+        float[] vector = new float[DIM];
+        for (int i = 0; i < DIM; i++) {
+            vector[i] = (float) random.nextDouble(-1, 1);
+        }
+        double price = Math.round(random.nextDouble(0, 1000) * 100) / 100.0;
+        // One row in twenty is born expired: its event time is twice the TTL ago.
+        long ts = System.currentTimeMillis() - (random.nextInt(20) == 0 ? 2 * TTL_MS : 0);
+        int dice = random.nextInt(100);
+        DmlOp op = dice < 50 ? DmlOp.INSERT : dice < 75 ? DmlOp.DELETE : DmlOp.UPSERT;
+        LiveModel.Row row = new LiveModel.Row(pk, partition, vector, price, ts);
+        switch (op) {
+            case INSERT -> model.insert(row);
+            case DELETE -> model.delete(pk);
+            case UPSERT -> model.upsert(row);
+        }
+        producer.send(new SyntheticWorkload.Event(op, pk, partition, vector, Map.of("price", price)), ts);
+    }
+
+    /** Waits until the ingest application has committed every record of the DML topic. */
+    private static void awaitCaughtUp(Admin admin, CollectionSpec spec) throws Exception {
+        String topic = DmlSchemas.dmlTopic(spec.getName());
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int channel = 0; channel < spec.getChannels(); channel++) {
+            latest.put(new TopicPartition(topic, channel), OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> ends = admin.listOffsets(latest).all().get().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        long deadline = System.nanoTime() + CATCH_UP.toNanos();
+        while (true) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(IngestPipeline.applicationId(spec.getName()))
+                    .partitionsToOffsetAndMetadata().get();
+            boolean caughtUp = ends.entrySet().stream().allMatch(end -> end.getValue() == 0
+                    || (committed.get(end.getKey()) != null && committed.get(end.getKey()).offset() >= end.getValue()));
+            if (caughtUp) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the ingest of " + spec.getName() + " did not catch up within " + CATCH_UP
+                        + ": ends " + ends + ", committed " + committed);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Count, sampled gets and searches; each retried for a short while, as the stores reflect a commit a tick later. */
+    private int compare(String collection, LiveModel model, SplittableRandom random, Plan plan) throws Exception {
+        int comparisons = 0;
+        settle(plan, "count", () -> {
+            long now = System.currentTimeMillis();
+            long expected = model.count(now);
+            long actual = call("GET", "/collections/" + collection + "/count", null).path("count").asLong(-1);
+            return expected == actual ? null : "count: expected " + expected + ", got " + actual;
+        });
+        comparisons++;
+        for (int i = 0; i < 20; i++) {
+            long pk = random.nextInt(plan.keys());
+            settle(plan, "get " + pk, () -> compareGet(collection, model, pk));
+            comparisons++;
+        }
+        for (Metric metric : Metric.values()) {
+            float[] query = new float[DIM];
+            for (int d = 0; d < DIM; d++) {
+                query[d] = (float) random.nextDouble(-1, 1);
+            }
+            settle(plan, "search " + metric, () -> compareSearch(collection, model, query, metric));
+            comparisons++;
+        }
+        return comparisons;
+    }
+
+    private String compareGet(String collection, LiveModel model, long pk) throws Exception {
+        List<LiveModel.Row> expected = model.get(pk, System.currentTimeMillis());
+        JsonNode answer = call("GET", "/collections/" + collection + "/rows/" + pk, null);
+        List<JsonNode> actual = new ArrayList<>();
+        answer.path("rows").forEach(actual::add);
+        if (expected.size() != actual.size()) {
+            return "key " + pk + ": expected " + expected.size() + " live rows, got " + actual.size();
+        }
+        for (int i = 0; i < expected.size(); i++) {
+            LiveModel.Row want = expected.get(i);
+            JsonNode got = actual.get(i);
+            float[] vector = JSON.convertValue(got.path("vector"), float[].class);
+            if (!Arrays.equals(want.vector(), vector) || !want.partition().equals(got.path("partition").asText())
+                    || want.price() != got.path("fields").path("price").asDouble(Double.NaN)) {
+                return "key " + pk + ": row " + i + " differs: expected " + want.partition() + " " + want.price() + " "
+                        + Arrays.toString(want.vector()) + ", got " + got;
+            }
+        }
+        return null;
+    }
+
+    private String compareSearch(String collection, LiveModel model, float[] query, Metric metric) throws Exception {
+        List<LiveModel.Hit> expected = model.search(query, 10, metric, System.currentTimeMillis());
+        JsonNode answer = call("POST", "/collections/" + collection + "/search",
+                JSON.writeValueAsString(Map.of("vector", query, "k", 10, "metric", metric.name())));
+        List<JsonNode> hits = new ArrayList<>();
+        answer.path("hits").forEach(hits::add);
+        for (int i = 0; i < Math.max(expected.size(), hits.size()); i++) {
+            if (i >= expected.size() || i >= hits.size()) {
+                return "search " + metric + ": expected " + expected.size() + " hits, got " + hits.size();
+            }
+            LiveModel.Hit want = expected.get(i);
+            JsonNode got = hits.get(i);
+            if (want.pk() != got.path("pk").asLong() || Math.abs(want.distance() - got.path("distance").asDouble()) > 1e-9) {
+                return "search " + metric + ": hit " + i + " expected key " + want.pk() + " at " + want.distance() + ", got " + got;
+            }
+        }
+        return null;
+    }
+
+    private interface Check {
+        String difference() throws Exception;
+    }
+
+    private void settle(Plan plan, String what, Check check) throws Exception {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        String difference = check.difference();
+        while (difference != null && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            difference = check.difference();
+        }
+        if (difference != null) {
+            throw new VerificationFailure(plan.seed(), difference);
+        }
+    }
+
+    private JsonNode call(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.endpoints().http() + path)).timeout(Duration.ofSeconds(60));
+        request = body == null ? request.GET() : request.header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 404) {
+            return JSON.createObjectNode();
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+}

@@ -1,0 +1,47 @@
+package io.segflow.read;
+
+import io.segflow.app.SegflowApp;
+import io.segflow.testing.TestRuntimes;
+import io.segflow.verify.Oracle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The read path against the oracle, on the embedded runtime in one JVM, with aggressive seal and L0 flush settings. */
+class ReadPathIT {
+    @TempDir
+    static Path dir;
+    private static SegflowApp app;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Map<String, String> settings = new HashMap<>(TestRuntimes.settings(dir));
+        settings.putAll(Oracle.AGGRESSIVE_SETTINGS);
+        app = TestRuntimes.start(settings);
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void everyAnswerEqualsTheModelOfTheDmlStream() throws Exception {
+        long seed = Long.getLong("oracle.seed", ThreadLocalRandom.current().nextLong());
+        System.out.println("oracle seed " + seed + " (replay with -Doracle.seed=" + seed + ")");
+        int comparisons = new Oracle(app, System.out).run(new Oracle.Plan(seed, 4000, 6, 400));
+        assertThat(comparisons).isGreaterThanOrEqualTo(6 * 24);
+        assertThat(app.segments().segments(app.collections().list().stream()
+                .filter(c -> c.getName().startsWith("verify_")).findFirst().orElseThrow().getName(), false))
+                .as("segments went through flushes, L1 and L0").anyMatch(s -> s.level().equals("L0") && s.state().equals("FLUSHED"))
+                .anyMatch(s -> s.level().equals("L1") && s.state().equals("FLUSHED"));
+    }
+}
