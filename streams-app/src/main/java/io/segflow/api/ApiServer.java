@@ -131,6 +131,9 @@ public final class ApiServer implements AutoCloseable {
         if (e instanceof CollectionException collection) {
             return new HttpError(collection.kind().status(), Map.of("error", collection.getMessage()));
         }
+        if (e instanceof IllegalArgumentException invalid) {
+            return new HttpError(400, Map.of("error", String.valueOf(invalid.getMessage())));
+        }
         return new HttpError(500, Map.of("error", String.valueOf(e.getMessage())));
     }
 

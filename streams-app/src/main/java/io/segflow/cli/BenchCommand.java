@@ -1,24 +1,14 @@
 package io.segflow.cli;
 
-import io.segflow.app.SegflowApp;
 import io.segflow.bench.IngestBenchmark;
-import io.segflow.config.ConfigLoader;
-import io.segflow.config.SegflowConfig;
-import io.segflow.embedded.FreePorts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
-/** {@code segflow bench ...}: benchmarks on a fresh embedded default in a temporary folder, on free ports. */
+/** {@code segflow bench ...}: benchmarks on a {@link ScratchInstance}. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a fresh embedded default.",
         subcommands = {BenchCommand.Ingest.class})
 final class BenchCommand {
@@ -44,32 +34,10 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            Path dir = Files.createTempDirectory("segflow-bench");
-            Map<String, String> flags = new HashMap<>(settings);
-            flags.put(SegflowConfig.DATA_DIR, dir.toString());
-            flags.put(SegflowConfig.DEMO_COLLECTION, "false");
-            for (String port : new String[] {SegflowConfig.EMBEDDED_KAFKA_PORT, SegflowConfig.EMBEDDED_KAFKA_CONTROLLER_PORT,
-                SegflowConfig.EMBEDDED_S3_PORT, SegflowConfig.EMBEDDED_SCHEMA_REGISTRY_PORT, SegflowConfig.HTTP_PORT}) {
-                flags.putIfAbsent(port, String.valueOf(FreePorts.next()));
-            }
-            try (SegflowApp app = SegflowApp.start(ConfigLoader.load(null, Map.of(), flags))) {
-                IngestBenchmark.run(app, warmupRows, rows, dim, channels, System.err).print(System.out);
-            } finally {
-                deleteRecursively(dir);
+            try (ScratchInstance instance = ScratchInstance.start("segflow-bench", settings)) {
+                IngestBenchmark.run(instance.app(), warmupRows, rows, dim, channels, System.err).print(System.out);
             }
             return 0;
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
         }
     }
 }
