@@ -6,7 +6,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -81,7 +80,7 @@ final class ReadCommands {
             hits.forEach(hit -> System.out.printf("%-20s %-14.6f %-12s %d@%d%n", hit.path("pk").asText(), hit.path("distance").asDouble(),
                     hit.path("partition").asText(), hit.path("channel").asInt(), hit.path("position").asLong()));
             if (hits.isEmpty()) {
-                System.out.println("(no live rows" + (partition == null ? "" : " in " + partition) + "; query " + Arrays.toString(vector) + ")");
+                System.out.println("(no live rows" + (partition == null ? "" : " in " + partition) + ")");
             }
         }
     }
