@@ -3,16 +3,13 @@ package io.segflow.cli;
 import io.segflow.app.SegflowApp;
 import io.segflow.config.ConfigLoader;
 import io.segflow.config.SegflowConfig;
+import io.segflow.embedded.Folders;
 import io.segflow.embedded.FreePorts;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /** A fresh embedded default in a temporary folder, on free ports, deleted when closed: what bench and verify run on. */
 final class ScratchInstance implements AutoCloseable {
@@ -36,7 +33,7 @@ final class ScratchInstance implements AutoCloseable {
         try {
             return new ScratchInstance(dir, SegflowApp.start(ConfigLoader.load(null, Map.of(), flags)));
         } catch (Exception | Error e) {
-            deleteRecursively(dir);
+            Folders.deleteRecursively(dir);
             throw e;
         }
     }
@@ -46,23 +43,11 @@ final class ScratchInstance implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() {
         try {
             app.close();
         } finally {
-            deleteRecursively(dir);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-                try {
-                    Files.delete(path);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            Folders.deleteRecursively(dir);
         }
     }
 }

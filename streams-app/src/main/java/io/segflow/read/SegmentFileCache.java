@@ -2,6 +2,7 @@ package io.segflow.read;
 
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
+import io.segflow.embedded.Folders;
 import io.segflow.storage.ObjectStorage;
 import io.segflow.storage.StorageException;
 
@@ -33,13 +34,9 @@ public final class SegmentFileCache {
         this.storage = storage;
         this.dir = dir;
         this.maxBytes = maxBytes;
+        // What an earlier run left is not indexed: start empty rather than over the bound.
+        Folders.deleteRecursively(dir);
         try {
-            // What an earlier run left is not indexed: start empty rather than over the bound.
-            if (Files.exists(dir)) {
-                try (var old = Files.walk(dir)) {
-                    old.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-                }
-            }
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the read cache in " + dir, e);

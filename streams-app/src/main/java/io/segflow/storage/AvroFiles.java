@@ -31,32 +31,35 @@ public final class AvroFiles {
 
     public static <T> byte[] write(Schema schema, Iterable<T> records) {
         boolean specific = schema.getFullName().startsWith("io.segflow.schema.");
-        GenericData model = specific ? SpecificData.get() : GenericData.get();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DataFileWriter<T> writer = new DataFileWriter<T>(new GenericDatumWriter<>(schema, model))) {
-            writer.setCodec(CodecFactory.zstandardCodec(ZSTD_LEVEL));
-            writer.setSyncInterval(BLOCK_BYTES);
-            writer.create(schema, out);
+        return write(schema, specific ? SpecificData.get() : GenericData.get(), new ByteArrayOutputStream(), writer -> {
             for (T record : records) {
                 writer.append(record);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write an Avro file of " + schema.getFullName(), e);
-        }
-        return out.toByteArray();
+        });
     }
 
     /** A file of records already in {@code schema}'s binary encoding. */
     public static byte[] writeEncoded(Schema schema, List<ByteBuffer> records) {
         // Sized for the records as they are (they hardly compress), so the buffer is not copied as it grows.
         ByteArrayOutputStream out = new ByteArrayOutputStream(records.stream().mapToInt(ByteBuffer::remaining).sum() + 4096);
-        try (DataFileWriter<Object> writer = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
-            writer.setCodec(CodecFactory.zstandardCodec(ZSTD_LEVEL));
-            writer.setSyncInterval(BLOCK_BYTES);
-            writer.create(schema, out);
+        return write(schema, GenericData.get(), out, writer -> {
             for (ByteBuffer record : records) {
                 writer.appendEncoded(record);
             }
+        });
+    }
+
+    /** What goes into a file once it is open. */
+    private interface Records<T> {
+        void appendTo(DataFileWriter<T> writer) throws IOException;
+    }
+
+    private static <T> byte[] write(Schema schema, GenericData model, ByteArrayOutputStream out, Records<T> records) {
+        try (DataFileWriter<T> writer = new DataFileWriter<T>(new GenericDatumWriter<>(schema, model))) {
+            writer.setCodec(CodecFactory.zstandardCodec(ZSTD_LEVEL));
+            writer.setSyncInterval(BLOCK_BYTES);
+            writer.create(schema, out);
+            records.appendTo(writer);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write an Avro file of " + schema.getFullName(), e);
         }
