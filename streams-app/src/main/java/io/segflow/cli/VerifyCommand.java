@@ -35,7 +35,7 @@ final class VerifyCommand implements Callable<Integer> {
         effective.putAll(settings);
         long runSeed = seed == null ? ThreadLocalRandom.current().nextLong() : seed;
         try (ScratchInstance instance = ScratchInstance.start("segflow-verify", effective)) {
-            new Oracle(instance.app(), System.out).run(new Oracle.Plan(runSeed, events, checkpoints, keys));
+            new Oracle(Oracle.Target.of(instance.app().endpoints()), System.out).run(new Oracle.Plan(runSeed, events, checkpoints, keys));
             return 0;
         } catch (VerificationFailure failure) {
             System.out.println("FAILED: " + failure.getMessage() + " (replay: segflow verify --seed " + failure.seed() + ")");

@@ -2,7 +2,9 @@ package io.segflow.storage;
 
 import io.minio.ObjectWriteArgs;
 import io.minio.PutObjectArgs;
+import io.segflow.failpoint.Failpoints;
 import io.segflow.metrics.IngestMetrics;
+import io.segflow.schema.SegmentLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,9 +66,14 @@ public final class SegmentUploader implements AutoCloseable {
                 long start = System.nanoTime();
                 SegmentFiles.Built built = files.build(job);
                 long builtAt = System.nanoTime();
+                boolean first = true;
                 for (Map.Entry<String, byte[]> file : built.files().entrySet()) {
                     object = file.getKey();
                     put(file.getKey(), file.getValue());
+                    if (first) {
+                        Failpoints.reach(job.level() == SegmentLevel.L0 ? Failpoints.L0_UPLOADED : Failpoints.UPLOAD_PARTIAL);
+                        first = false;
+                    }
                 }
                 log.info("{}: flushed segment {} of channel {}: {} rows, {} bytes in {} files; build {} ms, upload {} ms",
                         job.spec().getName(), job.segmentId(), job.channel(), built.result().rows(), built.result().bytes(),

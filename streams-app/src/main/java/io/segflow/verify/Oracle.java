@@ -2,7 +2,8 @@ package io.segflow.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segflow.app.SegflowApp;
+import io.segflow.api.CollectionView;
+import io.segflow.app.Endpoints;
 import io.segflow.collection.CollectionDefinition;
 import io.segflow.ingest.IngestPipeline;
 import io.segflow.produce.DmlProducer;
@@ -31,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 /**
@@ -38,15 +40,17 @@ import java.util.stream.Collectors;
  * present and missing keys, upserts, re-inserts after delete, three partitions, rows born expired
  * under a TTL) produced to a new collection of a running instance, an in-memory {@link LiveModel}
  * of what it leaves, and at checkpoints a comparison of count, get by key (vectors included) and
- * exact top-k search between the instance's HTTP API and the model. Any difference fails with the
- * seed, so the run can be replayed.
+ * exact top-k search between the instances' HTTP APIs and the model. Any difference fails with the
+ * seed, so the run can be replayed. The oracle knows the instances only by their endpoints, so
+ * they may run in this JVM or in others, and a test may start, stop or crash them meanwhile.
  */
 public final class Oracle {
     static final int DIM = 8;
     static final long TTL_MS = 3_600_000;
     private static final List<String> PARTITIONS = List.of(DmlSchemas.DEFAULT_PARTITION, "p1", "p2");
     private static final Duration CATCH_UP = Duration.ofSeconds(60);
-    private static final Duration SETTLE = Duration.ofSeconds(5);
+    /** How long an answer may differ or fail: a commit shows a tick later, a restarted instance restores its stores first. */
+    private static final Duration SETTLE = Duration.ofSeconds(45);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A workload: its seed, events, comparisons spread over it, and the key space. */
@@ -59,30 +63,72 @@ public final class Oracle {
             "seal.insert.log.rows", "64", "l0.flush.entries", "50", "l0.flush.age.ms", "1000", "seal.check.interval.ms", "100",
             "ingest.tick.ms", "20");
 
-    private final SegflowApp app;
+    /** The instances under test: the services to produce to and the HTTP APIs to ask. */
+    public interface Target {
+        String kafka();
+
+        String schemaRegistry();
+
+        /** The instances' HTTP APIs; each question goes to one picked at random, which fans out to the others. */
+        List<String> apis();
+
+        /** Called once, halfway through the events and while they are produced: where a test moves channels around. */
+        default void midway() throws Exception {
+        }
+
+        /** One instance, left alone. */
+        static Target of(Endpoints endpoints) {
+            return new Target() {
+                @Override
+                public String kafka() {
+                    return endpoints.kafka();
+                }
+
+                @Override
+                public String schemaRegistry() {
+                    return endpoints.schemaRegistry();
+                }
+
+                @Override
+                public List<String> apis() {
+                    return List.of(endpoints.http());
+                }
+            };
+        }
+    }
+
+    private final Target target;
     private final PrintStream log;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    public Oracle(SegflowApp app, PrintStream log) {
-        this.app = app;
+    public Oracle(Target target, PrintStream log) {
+        this.target = target;
         this.log = log;
     }
 
-    /** Runs {@code plan}; returns the number of comparisons made, or throws {@link VerificationFailure}. */
-    public int run(Plan plan) throws Exception {
+    /** What a passed run did: the collection it made and how many comparisons it passed. */
+    public record Outcome(String collection, int comparisons) {
+    }
+
+    /** Runs {@code plan}, or throws {@link VerificationFailure} at the first difference. */
+    public Outcome run(Plan plan) throws Exception {
         log.printf("oracle: seed %d, %,d events, %d checkpoints, %,d keys%n", plan.seed(), plan.events(), plan.checkpoints(), plan.keys());
         String name = "verify_" + Long.toUnsignedString(plan.seed(), 36) + "_" + System.currentTimeMillis() % 100_000;
-        CollectionSpec spec = app.collections().create(new CollectionDefinition(name, "INT64", DIM, 4,
-                List.of(new CollectionDefinition.FieldDefinition("price", "DOUBLE")), PARTITIONS, null, TTL_MS));
+        CollectionDefinition definition = new CollectionDefinition(name, "INT64", DIM, 4,
+                List.of(new CollectionDefinition.FieldDefinition("price", "DOUBLE")), PARTITIONS, null, TTL_MS);
+        CollectionSpec spec = JSON.treeToValue(call("POST", "/collections", JSON.writeValueAsString(definition)), CollectionView.class).toSpec();
         SplittableRandom random = new SplittableRandom(plan.seed());
         LiveModel model = new LiveModel(TTL_MS);
         int comparisons = 0;
-        try (DmlProducer producer = new DmlProducer(spec, Map.of("bootstrap.servers", app.endpoints().kafka()),
-                new RestSchemaRegistryClient(app.endpoints().schemaRegistry()));
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, app.endpoints().kafka()))) {
+        try (DmlProducer producer = new DmlProducer(spec, Map.of("bootstrap.servers", target.kafka()),
+                new RestSchemaRegistryClient(target.schemaRegistry()));
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, target.kafka()))) {
             int every = Math.max(1, plan.events() / plan.checkpoints());
             for (int i = 1; i <= plan.events(); i++) {
                 send(random, plan.keys(), model, producer);
+                if (i == plan.events() / 2) {
+                    target.midway();
+                }
                 if (i % every == 0 || i == plan.events()) {
                     producer.flush();
                     awaitCaughtUp(admin, spec);
@@ -91,7 +137,7 @@ public final class Oracle {
             }
         }
         log.printf("oracle: seed %d passed, %d comparisons, %d live rows%n", plan.seed(), comparisons, model.count(System.currentTimeMillis()));
-        return comparisons;
+        return new Outcome(name, comparisons);
     }
 
     private static void send(SplittableRandom random, int keys, LiveModel model, DmlProducer producer) {
@@ -211,27 +257,36 @@ public final class Oracle {
         String difference() throws Exception;
     }
 
+    /** Asks until the answer matches; an answer that still differs, or a call that still fails, at the deadline is a failure. */
     private void settle(Plan plan, String what, Check check) throws Exception {
         long deadline = System.nanoTime() + SETTLE.toNanos();
-        String difference = check.difference();
-        while (difference != null && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            difference = check.difference();
-        }
+        String difference;
+        do {
+            try {
+                difference = check.difference();
+            } catch (IOException | IllegalStateException e) {
+                difference = what + " failed: " + e;
+            }
+            if (difference != null) {
+                Thread.sleep(50);
+            }
+        } while (difference != null && System.nanoTime() < deadline);
         if (difference != null) {
             throw new VerificationFailure(plan.seed(), difference);
         }
     }
 
     private JsonNode call(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(app.endpoints().http() + path)).timeout(Duration.ofSeconds(60));
+        List<String> apis = target.apis();
+        String api = apis.get(ThreadLocalRandom.current().nextInt(apis.size()));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(60));
         request = body == null ? request.GET() : request.header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 404) {
             return JSON.createObjectNode();
         }
-        if (response.statusCode() != 200) {
+        if (response.statusCode() / 100 != 2) {
             throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());

@@ -2,26 +2,19 @@ package io.segflow.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.util.concurrent.RateLimiter;
-import io.minio.MinioClient;
 import io.segflow.api.CollectionView;
 import io.segflow.app.SegflowApp;
 import io.segflow.catalog.SegmentView;
 import io.segflow.collection.CollectionDefinition;
 import io.segflow.config.SegflowConfig;
-import io.segflow.embedded.EmbeddedKafka;
-import io.segflow.embedded.EmbeddedS3;
-import io.segflow.kafka.Topics;
+import io.segflow.embedded.FreePorts;
 import io.segflow.produce.DmlProducer;
 import io.segflow.produce.SyntheticWorkload;
-import io.segflow.registry.SchemaRegistryServer;
-import io.segflow.registry.SchemaRegistryService;
 import io.segflow.schema.CollectionSpec;
-import io.segflow.schema.registry.CompatibilityLevel;
-import io.segflow.schema.registry.RestSchemaRegistryClient;
-import io.segflow.storage.ObjectStorage;
-import io.segflow.embedded.FreePorts;
+import io.segflow.testing.ChildInstances;
 import io.segflow.testing.Http;
 import io.segflow.testing.IngestAudit;
+import io.segflow.testing.SharedServices;
 import io.segflow.testing.TestRuntimes;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.junit.jupiter.api.AfterAll;
@@ -30,16 +23,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -58,61 +47,31 @@ class IngestIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
     static Path infraDir;
-    static EmbeddedKafka kafka;
-    static EmbeddedS3 s3;
-    static int s3Port;
-    static Topics topics;
-    static SchemaRegistryService registryService;
-    static SchemaRegistryServer registryServer;
-    static String registryUrl;
-    static RestSchemaRegistryClient registry;
-    static MinioClient minio;
+    static SharedServices services;
 
     @TempDir
     Path instanceDir;
     /** Child instances, killed after each test whatever happened in it. */
-    private final List<Process> children = new ArrayList<>();
+    private final ChildInstances children = new ChildInstances();
 
     @AfterEach
     void killChildren() throws InterruptedException {
-        for (Process child : children) {
-            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
+        children.close();
     }
 
     @BeforeAll
-    static void startInfrastructure() throws Exception {
-        kafka = EmbeddedKafka.start(infraDir.resolve("kafka"), "127.0.0.1", FreePorts.next(), FreePorts.next());
-        s3Port = FreePorts.next();
-        s3 = EmbeddedS3.start(infraDir.resolve("s3"), "127.0.0.1", s3Port, "segflow", "segflow-secret");
-        topics = new Topics(kafka.bootstrapServers(), Map.of(), (short) 1);
-        registryService = SchemaRegistryService.open(topics, "_schemas", CompatibilityLevel.BACKWARD);
-        registryServer = SchemaRegistryServer.start(registryService, "127.0.0.1", 0);
-        registryUrl = "http://127.0.0.1:" + registryServer.port();
-        registry = new RestSchemaRegistryClient(registryUrl);
-        minio = MinioClient.builder().endpoint(s3.endpoint()).credentials("segflow", "segflow-secret").build();
-        try (ObjectStorage storage = new ObjectStorage(s3.endpoint(), "segflow", "segflow-secret", "us-east-1", "segflow")) {
-            storage.ensureBucket();
-        }
+    static void startServices() throws Exception {
+        services = SharedServices.start(infraDir);
     }
 
     @AfterAll
-    static void stopInfrastructure() throws Exception {
-        minio.close();
-        registryServer.close();
-        registryService.close();
-        topics.close();
-        s3.close();
-        kafka.close();
+    static void stopServices() throws Exception {
+        services.close();
     }
 
     /** An instance against the class's services, with its own catalog topic and small segments. */
     private Map<String, String> instance(String name) {
-        Map<String, String> settings = TestRuntimes.settings(instanceDir);
-        settings.put(SegflowConfig.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        settings.put(SegflowConfig.SCHEMA_REGISTRY_URL, registryUrl);
-        settings.put(SegflowConfig.S3_ENDPOINT, s3.endpoint());
-        settings.put(SegflowConfig.COLLECTIONS_TOPIC, "_collections-" + name);
+        Map<String, String> settings = services.instance(instanceDir, "_collections-" + name);
         settings.put(IngestSettings.SEAL_CAPACITY_BYTES, "400000");
         settings.put(IngestSettings.L0_FLUSH_ENTRIES, "5000");
         settings.put(IngestSettings.SEAL_CHECK_MS, "200");
@@ -132,8 +91,8 @@ class IngestIT {
     private static void produce(CollectionSpec spec, long events, long seed, double perSecond) {
         SyntheticWorkload workload = new SyntheticWorkload(spec, seed, 0.15, 0.15, 0);
         RateLimiter limiter = RateLimiter.create(perSecond);
-        try (DmlProducer producer = new DmlProducer(spec, Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-                registry)) {
+        try (DmlProducer producer = new DmlProducer(spec, Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, services.bootstrapServers()),
+                services.registry())) {
             for (long i = 0; i < events; i++) {
                 limiter.acquire();
                 producer.send(workload.next());
@@ -161,7 +120,7 @@ class IngestIT {
             flush(app.endpoints().http(), "bulk");
 
             List<SegmentView> segments = segments(app.endpoints().http(), "bulk");
-            IngestAudit.Totals totals = IngestAudit.verify(spec, registry, kafka.bootstrapServers(), minio, segments);
+            IngestAudit.Totals totals = IngestAudit.verify(spec, services.registry(), services.bootstrapServers(), services.minio(), segments);
             assertThat(totals.events()).isEqualTo(200_000);
             assertThat(totals.writtenRows() + totals.deletedAtFlush()).isEqualTo(totals.dmlRows());
             assertThat(segments).filteredOn(s -> s.level().equals("L1")).extracting(SegmentView::sealReason).contains("capacity");
@@ -190,7 +149,7 @@ class IngestIT {
             assertThat(fromA).extracting(SegmentView::id).containsExactlyInAnyOrderElementsOf(fromB.stream().map(SegmentView::id).toList());
             assertThat(fromA).extracting(SegmentView::channel).containsOnly(0, 1, 2, 3);
             assertThat(localToA).isNotEmpty().hasSizeLessThan(fromA.size());
-            IngestAudit.Totals totals = IngestAudit.verify(spec, registry, kafka.bootstrapServers(), minio, fromA);
+            IngestAudit.Totals totals = IngestAudit.verify(spec, services.registry(), services.bootstrapServers(), services.minio(), fromA);
             assertThat(totals.events()).isEqualTo(40_000);
         }
     }
@@ -206,7 +165,7 @@ class IngestIT {
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> !segments(api, "outage").isEmpty()
                     && segments(api, "outage").stream().anyMatch(s -> s.state().equals("FLUSHED")));
 
-            s3.close();
+            services.stopS3();
             producing.get(60, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                     assertThat(metric(api, "segflow_segments_sealed_waiting", "outage")).isPositive());
@@ -217,11 +176,11 @@ class IngestIT {
             Thread.sleep(Duration.ofSeconds(18).toMillis());
             assertThat(metric(api, "segflow_upload_failures_total", "outage")).isPositive();
             assertThat(metric(api, "segflow_ingest_backpressure_seconds_count", "outage")).isPositive();
-            s3 = EmbeddedS3.start(infraDir.resolve("s3"), "127.0.0.1", s3Port, "segflow", "segflow-secret");
+            services.startS3();
 
             flush(api, "outage");
 
-            IngestAudit.Totals totals = IngestAudit.verify(spec, registry, kafka.bootstrapServers(), minio, segments(api, "outage"));
+            IngestAudit.Totals totals = IngestAudit.verify(spec, services.registry(), services.bootstrapServers(), services.minio(), segments(api, "outage"));
             assertThat(totals.writtenRows() + totals.deletedAtFlush()).isEqualTo(totals.dmlRows());
         }
     }
@@ -230,7 +189,7 @@ class IngestIT {
     void anInstanceKilledInTheMiddleOfUploadsRestartsWithTheSameTotals() throws Exception {
         Map<String, String> settings = instance("crash");
         String api = "http://127.0.0.1:" + settings.get(SegflowConfig.HTTP_PORT);
-        Process first = startProcess(settings);
+        Process first = children.start(settings);
         Http.Answer created = Http.post(api + "/collections", JSON.writeValueAsString(collection("crash")));
         assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
         CollectionSpec spec = JSON.treeToValue(created.body(), CollectionView.class).toSpec();
@@ -241,11 +200,11 @@ class IngestIT {
 
         first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         assertThat(producing).isNotDone();
-        Process second = startProcess(settings);
+        Process second = children.start(settings);
         producing.get(120, TimeUnit.SECONDS);
         flush(api, "crash");
 
-        IngestAudit.Totals totals = IngestAudit.verify(spec, registry, kafka.bootstrapServers(), minio, segments(api, "crash"));
+        IngestAudit.Totals totals = IngestAudit.verify(spec, services.registry(), services.bootstrapServers(), services.minio(), segments(api, "crash"));
         assertThat(totals.writtenRows() + totals.deletedAtFlush()).isEqualTo(totals.dmlRows());
         assertThat(totals.events()).isEqualTo(120_000);
         second.destroy();
@@ -257,19 +216,5 @@ class IngestIT {
                 HttpResponse.BodyHandlers.ofString()).body();
         return text.lines().filter(l -> l.startsWith(name + "{") && l.contains("collection=\"" + collection + "\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
-
-    /** Starts {@code segflow run} from the packaged jar as a child process and waits for its ready line. */
-    private Process startProcess(Map<String, String> settings) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", Path.of("target", "segflow.jar").toString(), "run"));
-        settings.forEach((key, value) -> command.add("--set=" + key + "=" + value));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        children.add(process);
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> out.lines().filter(l -> l.startsWith("segflow ready:"))
-                .findFirst().orElse(null));
-        assertThat(ready.get(60, TimeUnit.SECONDS)).as("ready line of the child instance").isNotNull();
-        return process;
     }
 }

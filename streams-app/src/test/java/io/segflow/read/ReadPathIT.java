@@ -37,10 +37,9 @@ class ReadPathIT {
     void everyAnswerEqualsTheModelOfTheDmlStream() throws Exception {
         long seed = Long.getLong("oracle.seed", ThreadLocalRandom.current().nextLong());
         System.out.println("oracle seed " + seed + " (replay with -Doracle.seed=" + seed + ")");
-        int comparisons = new Oracle(app, System.out).run(new Oracle.Plan(seed, 4000, 6, 400));
-        assertThat(comparisons).isGreaterThanOrEqualTo(6 * 24);
-        assertThat(app.segments().segments(app.collections().list().stream()
-                .filter(c -> c.getName().startsWith("verify_")).findFirst().orElseThrow().getName(), false))
+        Oracle.Outcome outcome = new Oracle(Oracle.Target.of(app.endpoints()), System.out).run(new Oracle.Plan(seed, 4000, 6, 400));
+        assertThat(outcome.comparisons()).isGreaterThanOrEqualTo(6 * 24);
+        assertThat(app.segments().segments(outcome.collection(), false))
                 .as("segments went through flushes, L1 and L0").anyMatch(s -> s.level().equals("L0") && s.state().equals("FLUSHED"))
                 .anyMatch(s -> s.level().equals("L1") && s.state().equals("FLUSHED"));
     }

@@ -1,0 +1,41 @@
+package io.segflow.failpoint;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Crash points for tests that must kill an instance at an exact step, as {@code kill -9} would,
+ * rather than at whatever moment a timer hits. A JVM started with
+ * {@code -Dsegflow.failpoints=upload.partial:3} halts, with no shutdown hooks and status
+ * {@link #HALT_STATUS}, the third time an upload has written part of a segment's files. With
+ * the property unset every point is a no-op.
+ */
+public final class Failpoints {
+    public static final String PROPERTY = "segflow.failpoints";
+    public static final int HALT_STATUS = 86;
+    /** An L1 segment's first file is in object storage, the others are not. */
+    public static final String UPLOAD_PARTIAL = "upload.partial";
+    /** An L0 segment's delta log is in object storage; the stream thread has not recorded the flush. */
+    public static final String L0_UPLOADED = "l0.uploaded";
+
+    private static final Map<String, AtomicInteger> ARMED = parse(System.getProperty(PROPERTY, ""));
+
+    private Failpoints() {
+    }
+
+    /** Halts the JVM if {@code point} is armed and this is the time it was armed for. */
+    public static void reach(String point) {
+        AtomicInteger left = ARMED.get(point);
+        if (left != null && left.decrementAndGet() == 0) {
+            System.err.println("failpoint " + point + ": halting");
+            Runtime.getRuntime().halt(HALT_STATUS);
+        }
+    }
+
+    static Map<String, AtomicInteger> parse(String spec) {
+        return Stream.of(spec.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(s -> s.split(":", 2))
+                .collect(Collectors.toMap(p -> p[0], p -> new AtomicInteger(p.length == 2 ? Integer.parseInt(p[1].strip()) : 1)));
+    }
+}

@@ -1,0 +1,133 @@
+package io.segflow.read;
+
+import io.segflow.app.SegflowApp;
+import io.segflow.config.SegflowConfig;
+import io.segflow.failpoint.Failpoints;
+import io.segflow.testing.ChildInstances;
+import io.segflow.testing.SharedServices;
+import io.segflow.testing.TestRuntimes;
+import io.segflow.verify.Oracle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The oracle while instances come and go, on a broker, S3 server and registry shared by the
+ * class: a second instance joining halfway (the channels rebalance while rows arrive), and an
+ * instance halted with no clean shutdown in the middle of an upload and again right after an L0
+ * segment's delta log reached object storage, restarted each time.
+ */
+class DisruptedOracleIT {
+    @TempDir
+    static Path dir;
+    private static SharedServices services;
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        services = SharedServices.start(dir.resolve("services"));
+    }
+
+    @AfterAll
+    static void stopServices() throws Exception {
+        services.close();
+    }
+
+    private static Map<String, String> instance(String name, String catalog) {
+        Map<String, String> settings = new HashMap<>(services.instance(dir.resolve(name), "_collections-" + catalog));
+        settings.putAll(Oracle.AGGRESSIVE_SETTINGS);
+        return settings;
+    }
+
+    /** The instances the oracle asks, and what happens to them halfway. */
+    private record Instances(List<String> apis, Midway atMidway) implements Oracle.Target {
+        @Override
+        public String kafka() {
+            return services.bootstrapServers();
+        }
+
+        @Override
+        public String schemaRegistry() {
+            return services.registryUrl();
+        }
+
+        @Override
+        public void midway() throws Exception {
+            atMidway.run();
+        }
+    }
+
+    private interface Midway {
+        void run() throws Exception;
+    }
+
+    private static long seed() {
+        long seed = Long.getLong("oracle.seed", ThreadLocalRandom.current().nextLong());
+        System.out.println("oracle seed " + seed + " (replay with -Doracle.seed=" + seed + ")");
+        return seed;
+    }
+
+    @Test
+    void aSecondInstanceJoiningHalfwayChangesNoAnswer() throws Exception {
+        List<String> apis = new CopyOnWriteArrayList<>();
+        try (SegflowApp first = TestRuntimes.start(instance("first", "rebalance"))) {
+            apis.add(first.endpoints().http());
+            SegflowApp[] second = new SegflowApp[1];
+            try {
+                Oracle.Outcome outcome = new Oracle(new Instances(apis, () -> {
+                    second[0] = TestRuntimes.start(instance("second", "rebalance"));
+                    apis.add(second[0].endpoints().http());
+                }), System.out).run(new Oracle.Plan(seed(), 4000, 6, 400));
+
+                assertThat(outcome.comparisons()).isGreaterThanOrEqualTo(6 * 24);
+                assertThat(first.pipelines().ensure(outcome.collection()).localChannels())
+                        .as("the first instance gave channels away").hasSizeBetween(1, 3);
+            } finally {
+                if (second[0] != null) {
+                    second[0].close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void anInstanceHaltedDuringAnUploadAndAnL0FlushLosesAndResurrectsNothing() throws Exception {
+        Map<String, String> settings = instance("crashing", "crash");
+        String api = "http://127.0.0.1:" + settings.get(SegflowConfig.HTTP_PORT);
+        List<String> crashes = List.of(Failpoints.UPLOAD_PARTIAL + ":3", Failpoints.L0_UPLOADED + ":2");
+        List<Integer> exits = new CopyOnWriteArrayList<>();
+        try (ChildInstances children = new ChildInstances()) {
+            Process running = children.start(settings, "-D" + Failpoints.PROPERTY + "=" + crashes.get(0));
+            // Each time the instance halts, the next one starts on the same data, armed for the next crash.
+            CompletableFuture<Void> restarts = CompletableFuture.runAsync(() -> {
+                try {
+                    Process current = running;
+                    for (int i = 1; i <= crashes.size(); i++) {
+                        exits.add(current.waitFor());
+                        current = i < crashes.size()
+                                ? children.start(settings, "-D" + Failpoints.PROPERTY + "=" + crashes.get(i))
+                                : children.start(settings);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Oracle.Outcome outcome = new Oracle(new Instances(List.of(api), () -> { }), System.out).run(new Oracle.Plan(seed(), 6000, 8, 400));
+
+            assertThat(outcome.comparisons()).isGreaterThanOrEqualTo(8 * 24);
+            assertThat(exits).as("both crash points were reached").containsExactly(Failpoints.HALT_STATUS, Failpoints.HALT_STATUS);
+            restarts.get(5, TimeUnit.SECONDS);
+        }
+    }
+}
