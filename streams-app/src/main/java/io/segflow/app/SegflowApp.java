@@ -16,6 +16,7 @@ import io.segflow.embedded.EmbeddedS3;
 import io.segflow.ingest.FlushService;
 import io.segflow.ingest.IngestPipeline;
 import io.segflow.ingest.IngestPipelines;
+import io.segflow.read.DecodedFiles;
 import io.segflow.read.FilePins;
 import io.segflow.read.ReadService;
 import io.segflow.read.SegmentFileCache;
@@ -121,7 +122,8 @@ public final class SegflowApp implements AutoCloseable {
                 "pipelines", pipelines::checkRunning));
         SegmentFileCache files = new SegmentFileCache(storage, config.dataDir().resolve("read-cache"),
                 config.getLong(SegflowConfig.READ_CACHE_BYTES));
-        reads = new ReadService(pipelines, collections, registry, files, pins, JSON, Clock.systemUTC());
+        reads = new ReadService(pipelines, collections, registry, new DecodedFiles(files, config.getLong(SegflowConfig.READ_MEMORY_BYTES)),
+                pins, JSON, Clock.systemUTC());
         ApiServer api = own(ApiServer.start(new ApiServer.Services(collections, health, pipelines, segments, flushes, reads, meters),
                 httpHost, httpPort));
         endpoints = new Endpoints(bootstrap, registryUrl, s3Endpoint, "http://" + httpHost + ":" + api.port());

@@ -39,6 +39,7 @@ public final class SegflowConfig extends AbstractConfig {
     public static final String TOPIC_REPLICATION_FACTOR = "topic.replication.factor";
     public static final String DEMO_COLLECTION = "demo.collection";
     public static final String READ_CACHE_BYTES = "read.cache.bytes";
+    public static final String READ_MEMORY_BYTES = "read.memory.bytes";
     public static final String STREAMS_STATE_DIR = "streams.state.dir";
 
     private static final Range PORT = Range.between(0, 65535);
@@ -83,7 +84,9 @@ public final class SegflowConfig extends AbstractConfig {
             .define(STREAMS_STATE_DIR, Type.STRING, "", Importance.MEDIUM,
                     "Folder of the Kafka Streams state stores (RocksDB); empty is <data.dir>/streams.")
             .define(READ_CACHE_BYTES, Type.LONG, 1L << 30, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
-                    "Bytes of segment files that reads keep on local disk (<data.dir>/read-cache), least recently used evicted first."));
+                    "Bytes of segment files that reads keep on local disk (<data.dir>/read-cache), least recently used evicted first.")
+            .define(READ_MEMORY_BYTES, Type.LONG, 1L << 30, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    "Heap that reads keep segment files in, decoded into columns (an estimate), least recently used evicted first."));
 
     public SegflowConfig(Map<?, ?> props) {
         super(DEFINITION, props, false);

@@ -7,10 +7,10 @@ package io.segflow.read;
 public enum Metric {
     L2 {
         @Override
-        public double distance(float[] a, float[] b) {
+        public double distance(float[] query, float[] vectors, int offset) {
             double sum = 0;
-            for (int i = 0; i < a.length; i++) {
-                double d = a[i] - b[i];
+            for (int i = 0; i < query.length; i++) {
+                double d = query[i] - vectors[offset + i];
                 sum += d * d;
             }
             return sum;
@@ -18,29 +18,42 @@ public enum Metric {
     },
     IP {
         @Override
-        public double distance(float[] a, float[] b) {
-            return dot(a, b);
+        public double distance(float[] query, float[] vectors, int offset) {
+            return dot(query, vectors, offset);
         }
     },
     COSINE {
         @Override
-        public double distance(float[] a, float[] b) {
-            double norms = Math.sqrt(dot(a, a) * dot(b, b));
-            return norms == 0 ? 0 : dot(a, b) / norms;
+        public double distance(float[] query, float[] vectors, int offset) {
+            double norms = Math.sqrt(dot(query, query, 0) * dot(vectors, offset, query.length));
+            return norms == 0 ? 0 : dot(query, vectors, offset) / norms;
         }
     };
 
-    public abstract double distance(float[] a, float[] b);
+    /** The distance between {@code query} and the vector at {@code offset} of {@code vectors}, of the query's length. */
+    public abstract double distance(float[] query, float[] vectors, int offset);
+
+    public double distance(float[] a, float[] b) {
+        return distance(a, b, 0);
+    }
 
     /** Whether {@code x} is a better match than {@code y}. */
     public boolean closer(double x, double y) {
         return this == L2 ? x < y : x > y;
     }
 
-    private static double dot(float[] a, float[] b) {
+    private static double dot(float[] a, float[] b, int offset) {
         double sum = 0;
         for (int i = 0; i < a.length; i++) {
-            sum += (double) a[i] * b[i];
+            sum += (double) a[i] * b[offset + i];
+        }
+        return sum;
+    }
+
+    private static double dot(float[] vectors, int offset, int length) {
+        double sum = 0;
+        for (int i = offset; i < offset + length; i++) {
+            sum += (double) vectors[i] * vectors[i];
         }
         return sum;
     }

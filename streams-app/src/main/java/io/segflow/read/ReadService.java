@@ -11,6 +11,7 @@ import io.segflow.ingest.IngestPipelines;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.PkType;
 import io.segflow.schema.SegmentInfo;
+import io.segflow.schema.SegmentState;
 import io.segflow.schema.dml.DmlDecoder;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.schema.registry.SchemaRegistryClient;
@@ -26,6 +27,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -53,13 +55,13 @@ public final class ReadService {
     private final IngestPipelines pipelines;
     private final CollectionService collections;
     private final SchemaRegistryClient registry;
-    private final SegmentFileCache files;
+    private final DecodedFiles files;
     private final FilePins pins;
     private final Peers peers;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public ReadService(IngestPipelines pipelines, CollectionService collections, SchemaRegistryClient registry, SegmentFileCache files,
+    public ReadService(IngestPipelines pipelines, CollectionService collections, SchemaRegistryClient registry, DecodedFiles files,
                        FilePins pins, ObjectMapper json, Clock clock) {
         this.pipelines = pipelines;
         this.collections = collections;
@@ -73,7 +75,8 @@ public final class ReadService {
 
     public Count count(String collection, boolean localOnly) {
         long[] count = {0};
-        Set<Integer> channels = scanLocal(collection, null, new RowFilter(null, Map.of()), row -> count[0]++);
+        RowFilter all = new RowFilter(null, Map.of());
+        Set<Integer> channels = scanLocal(collection, null, all, all::mayMatch, (segment, rows, row) -> count[0]++);
         if (!localOnly) {
             for (JsonNode answer : askPeers(collection, "/count?scope=local", null)) {
                 Count peer = json.convertValue(answer, Count.class);
@@ -90,8 +93,11 @@ public final class ReadService {
         CollectionSpec spec = collections.get(collection);
         Object pk = parsePk(spec.getPkType(), pkText);
         int channel = Utils.toPositive(Utils.murmur2(PrimaryKeys.encode(pk))) % spec.getChannels();
+        byte[] key = PrimaryKeys.encode(pk);
+        RowFilter byKey = new RowFilter(null, Map.of("pk", pk));
         List<ReadRow> rows = new ArrayList<>();
-        Set<Integer> channels = scanLocal(collection, channel, new RowFilter(null, Map.of("pk", pk)), rows::add);
+        Set<Integer> channels = scanLocal(collection, channel, byKey, segment -> byKey.mayMatch(segment) && mayHold(segment, key),
+                (segment, columns, row) -> rows.add(columns.row(row, channel, segment, spec.getFields())));
         if (!localOnly && !channels.contains(channel)) {
             for (JsonNode answer : askPeers(collection, "/rows/" + pkText + "?scope=local", null)) {
                 Rows peer = json.convertValue(answer, Rows.class);
@@ -121,9 +127,10 @@ public final class ReadService {
                 top.poll();
             }
         };
-        Set<Integer> channels = scanLocal(collection, null, new RowFilter(request.partition(), request.filterOrEmpty()), row ->
-                offer.accept(new Hit(row.pk(), metric.distance(request.vector(), row.vector()), row.partition(), row.channel(),
-                        row.position(), row.segmentId())));
+        RowFilter filter = new RowFilter(request.partition(), request.filterOrEmpty());
+        Set<Integer> channels = scanLocal(collection, null, filter, filter::mayMatch, (segment, rows, row) ->
+                offer.accept(new Hit(rows.pk(row), rows.distance(metric, request.vector(), row), segment.getPartition(),
+                        segment.getChannel(), rows.position(row), segment.getId())));
         if (!localOnly) {
             for (JsonNode answer : askPeers(collection, "/search?scope=local", request)) {
                 Hits peer = json.convertValue(answer, Hits.class);
@@ -142,11 +149,26 @@ public final class ReadService {
                 .thenComparing(hit -> String.valueOf(hit.pk())).thenComparingLong(Hit::position);
     }
 
-    /** Reads the local channels (or only {@code onlyChannel}, if local); returns those read. */
-    private Set<Integer> scanLocal(String collection, Integer onlyChannel, RowFilter filter, Consumer<ReadRow> out) {
+    /** Whether {@code segment} may hold primary key {@code key}, by its bloom filter. */
+    private boolean mayHold(SegmentInfo segment, byte[] key) {
+        return segment.getState() != SegmentState.FLUSHED || segment.getStatsLogPath() == null
+                || files.bloom(segment.getStatsLogPath()).mightContain(key);
+    }
+
+    /**
+     * Reads the live rows {@code filter} matches in the segments {@code include} accepts, from the
+     * local channels (or only {@code onlyChannel}, if local); returns the channels read.
+     */
+    private Set<Integer> scanLocal(String collection, Integer onlyChannel, RowFilter filter, Predicate<SegmentInfo> include,
+                                   LiveRows.Visitor out) {
         IngestPipeline pipeline = pipelines.ensure(collection);
         CollectionSpec spec = collections.get(collection);
         LiveRows live = new LiveRows(spec, new DmlDecoder(spec, registry), files, clock.millis());
+        LiveRows.Visitor matching = !filter.hasConditions() ? out : (segment, rows, row) -> {
+            if (filter.matches(rows.pk(row), name -> rows.field(name, row))) {
+                out.accept(segment, rows, row);
+            }
+        };
         Set<Integer> channels = new TreeSet<>(Queryable.query(pipeline, pipeline::localChannels));
         if (onlyChannel != null) {
             channels.retainAll(Set.of(onlyChannel));
@@ -154,11 +176,7 @@ public final class ReadService {
         for (int channel : channels) {
             ChannelSnapshot snapshot = Queryable.query(pipeline, () -> SnapshotReader.read(pipeline, channel));
             try (FilePins.Pin pin = pins.pin(paths(snapshot))) {
-                live.forEach(snapshot, filter::mayMatch, row -> {
-                    if (filter.matches(row)) {
-                        out.accept(row);
-                    }
-                });
+                live.forEach(snapshot, include, matching);
             }
         }
         return channels;
@@ -168,6 +186,10 @@ public final class ReadService {
         List<String> paths = new ArrayList<>();
         for (SegmentInfo segment : snapshot.flushed()) {
             paths.addAll(segment.getInsertLogPaths());
+            paths.addAll(segment.getDeltaLogPaths());
+            if (segment.getStatsLogPath() != null) {
+                paths.add(segment.getStatsLogPath());
+            }
         }
         for (SegmentInfo segment : snapshot.flushedL0()) {
             paths.addAll(segment.getDeltaLogPaths());

@@ -5,10 +5,11 @@ import io.segflow.schema.dml.PrimaryKeys;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
- * A search's partition and field filter: tests rows, and rules out whole segments by partition
- * and by the segment's primary-key range.
+ * A search's partition and field filter: rules out whole segments by partition and by the
+ * segment's primary-key range, and tests the rows of the others.
  */
 final class RowFilter {
     private static final String PK = "pk";
@@ -19,6 +20,10 @@ final class RowFilter {
     RowFilter(String partition, Map<String, Object> conditions) {
         this.partition = partition;
         this.conditions = conditions;
+    }
+
+    boolean hasConditions() {
+        return !conditions.isEmpty();
     }
 
     /** False when no row of {@code segment} can match. */
@@ -33,12 +38,10 @@ final class RowFilter {
         return overlaps(pk, PrimaryKeys.plain(segment.getMinPk()), PrimaryKeys.plain(segment.getMaxPk()));
     }
 
-    boolean matches(ReadRow row) {
-        if (partition != null && !partition.equals(row.partition())) {
-            return false;
-        }
+    /** Whether the row with key {@code pk} and field values {@code fields} meets the conditions; its segment passed {@link #mayMatch}. */
+    boolean matches(Object pk, Function<String, Object> fields) {
         for (Map.Entry<String, Object> condition : conditions.entrySet()) {
-            Object value = condition.getKey().equals(PK) ? row.pk() : row.fields().get(condition.getKey());
+            Object value = condition.getKey().equals(PK) ? pk : fields.apply(condition.getKey());
             if (!matches(condition.getValue(), value)) {
                 return false;
             }

@@ -27,15 +27,24 @@ class ReadPartsTest {
     }
 
     @Test
-    void filterTestsRowsOnFieldsKeysAndPartition() {
-        ReadRow row = new ReadRow(0, 1, "p1", 42L, 7, 0, A, Map.of("price", 10.5, "name", "x"));
-        assertThat(new RowFilter(null, Map.of("price", 10.5)).matches(row)).isTrue();
-        assertThat(new RowFilter(null, Map.of("price", Map.of("gt", 10, "lte", 10.5))).matches(row)).isTrue();
-        assertThat(new RowFilter(null, Map.of("price", Map.of("lt", 10.5))).matches(row)).isFalse();
-        assertThat(new RowFilter(null, Map.of("name", "y")).matches(row)).isFalse();
-        assertThat(new RowFilter(null, Map.of("pk", 42)).matches(row)).isTrue();
-        assertThat(new RowFilter("p2", Map.of()).matches(row)).isFalse();
-        assertThat(new RowFilter(null, Map.of("missing", 1)).matches(row)).isFalse();
+    void filterTestsRowsOnFieldsAndKeys() {
+        Map<String, Object> fields = Map.of("price", 10.5, "name", "x");
+        assertThat(new RowFilter(null, Map.of("price", 10.5)).matches(42L, fields::get)).isTrue();
+        assertThat(new RowFilter(null, Map.of("price", Map.of("gt", 10, "lte", 10.5))).matches(42L, fields::get)).isTrue();
+        assertThat(new RowFilter(null, Map.of("price", Map.of("lt", 10.5))).matches(42L, fields::get)).isFalse();
+        assertThat(new RowFilter(null, Map.of("name", "y")).matches(42L, fields::get)).isFalse();
+        assertThat(new RowFilter(null, Map.of("pk", 42)).matches(42L, fields::get)).isTrue();
+        assertThat(new RowFilter(null, Map.of("pk", 43)).matches(42L, fields::get)).isFalse();
+        assertThat(new RowFilter(null, Map.of("missing", 1)).matches(42L, fields::get)).isFalse();
+        assertThat(new RowFilter("p2", Map.of()).hasConditions()).isFalse();
+    }
+
+    @Test
+    void metricsReadVectorsAtAnOffsetOfAFlatArray() {
+        float[] flat = {9, 9, 9, 0, 1, 2};
+        for (Metric metric : Metric.values()) {
+            assertThat(metric.distance(A, flat, 3)).isEqualTo(metric.distance(A, B));
+        }
     }
 
     @Test
