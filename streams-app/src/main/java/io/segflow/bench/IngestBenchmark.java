@@ -42,7 +42,7 @@ public final class IngestBenchmark {
      * them (8 MB at dim 128) repeat far beyond what zstd looks back, so they compress no better
      * than a stream of fresh random vectors would.
      */
-    private static final int VECTOR_POOL = 16_384;
+    static final int VECTOR_POOL = 16_384;
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     /** Where the stream thread's time went, from Kafka Streams' own thread metrics. */
@@ -142,15 +142,22 @@ public final class IngestBenchmark {
         return new Timed(spec, (System.nanoTime() - start) / 1e9, dmlBytes);
     }
 
-    private static long produce(CollectionSpec spec, String kafka, RestSchemaRegistryClient registry, long rows) throws Exception {
-        DmlRecords records = new DmlRecords(spec);
+    /** The vectors rows are given: row {@code pk} has {@code vectorPool(dim)[pk % VECTOR_POOL]}. */
+    static float[][] vectorPool(int dim) {
         SplittableRandom random = new SplittableRandom(1);
-        float[][] vectors = new float[VECTOR_POOL][spec.getDim()];
+        float[][] vectors = new float[VECTOR_POOL][dim];
         for (float[] vector : vectors) {
             for (int i = 0; i < vector.length; i++) {
                 vector[i] = (float) random.nextDouble(-1, 1);
             }
         }
+        return vectors;
+    }
+
+    /** Produces inserts of keys 0 to {@code rows} - 1 into the default partition; returns the bytes of their values. */
+    static long produce(CollectionSpec spec, String kafka, RestSchemaRegistryClient registry, long rows) throws Exception {
+        DmlRecords records = new DmlRecords(spec);
+        float[][] vectors = vectorPool(spec.getDim());
         AvroWireSerializer<GenericRecord> values = new AvroWireSerializer<>(registry, true);
         String topic = CollectionTopics.dml(spec.getName());
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka, ProducerConfig.ACKS_CONFIG, "all",

@@ -25,6 +25,8 @@ public final class L0Buffer {
     private final KeyValueStore<Long, byte[]> store;
     private final Map<ByteBuffer, Long> newest = new ConcurrentHashMap<>();
     private long cutThrough = -1;
+    /** Every entry up to here has left the store (L0 segments flush in position order). */
+    private long removedThrough = -1;
     private long pendingEntries;
     private long pendingBytes;
     private long pendingMin = Long.MAX_VALUE;
@@ -38,9 +40,11 @@ public final class L0Buffer {
     /** Rebuilds the index after a restart; entries past {@code cutThrough} are pending again, their age counted from now. */
     public void restore(long cutThrough, long nowMs) {
         this.cutThrough = cutThrough;
+        removedThrough = cutThrough;
         try (KeyValueIterator<Long, byte[]> all = store.all()) {
             while (all.hasNext()) {
                 KeyValue<Long, byte[]> entry = all.next();
+                removedThrough = Math.min(removedThrough, entry.key - 1);
                 index(entry.value, entry.key);
                 if (entry.key > cutThrough) {
                     countPending(entry.key, entry.value, nowMs);
@@ -115,6 +119,15 @@ public final class L0Buffer {
             store.delete(entry.key);
             newest.remove(ByteBuffer.wrap(entry.value), entry.key);
         }
+        removedThrough = Math.max(removedThrough, toPosition);
+    }
+
+    /**
+     * The position below which the store holds nothing: readers start their range scans here
+     * rather than wading through the tombstones of every entry removed before.
+     */
+    public long firstPosition() {
+        return removedThrough + 1;
     }
 
     private void index(byte[] pk, long position) {

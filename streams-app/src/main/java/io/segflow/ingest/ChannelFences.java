@@ -22,6 +22,7 @@ public final class ChannelFences {
     public static final class Fence {
         private final AtomicLong moves = new AtomicLong();
         private volatile long reflectedThrough = -1;
+        private volatile long deletesFrom;
 
         /** Every record up to {@code position} is in the stores. */
         void reflected(long position) {
@@ -29,8 +30,14 @@ public final class ChannelFences {
         }
 
         /** A new owner starts again from what its stores hold. */
-        void reset(long position) {
+        void reset(long position, long firstDelete) {
             reflectedThrough = position;
+            deletesFrom = firstDelete;
+        }
+
+        /** Deletes before {@code position} have left the L0 buffer store; changed only during a move. */
+        void deletesFrom(long position) {
+            deletesFrom = position;
         }
 
         void beginMove() {
@@ -43,6 +50,11 @@ public final class ChannelFences {
 
         public long reflectedThrough() {
             return reflectedThrough;
+        }
+
+        /** The lowest position the L0 buffer store may still hold. */
+        public long deletesFrom() {
+            return deletesFrom;
         }
 
         /** The move sequence: even when no move runs. */

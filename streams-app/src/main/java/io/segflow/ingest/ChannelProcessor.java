@@ -97,7 +97,7 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
         Long cutThrough = meta.get(L0_CUT_THROUGH);
         l0.restore(cutThrough == null ? -1 : cutThrough, now);
         fence = ingest.fences().of(channel);
-        fence.reset(Math.max(segments.highestPosition(), l0.highestPosition()));
+        fence.reset(Math.max(segments.highestPosition(), l0.highestPosition()), l0.firstPosition());
         try (KeyValueIterator<String, Long> flushes = meta.prefixScan(FLUSH_PREFIX, new StringSerializer())) {
             flushes.forEachRemaining(kv -> pendingFlushes.put(kv.key.substring(FLUSH_PREFIX.length()), kv.value));
         }
@@ -252,6 +252,7 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
     private void publish(SegmentInfo flushed) {
         if (flushed.getLevel() == SegmentLevel.L0) {
             l0.remove(flushed.getMinPosition(), flushed.getMaxPosition());
+            fence.deletesFrom(l0.firstPosition());
         }
         context.forward(new Record<Object, Object>(flushed.getId(), flushed, context.currentSystemTimeMs()), SEGMENTS_OUT);
         ingest.metrics().flushed(flushed.getLevel(), flushed.getRows(), flushed.getBytes());

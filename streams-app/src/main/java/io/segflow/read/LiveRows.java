@@ -6,7 +6,7 @@ import io.segflow.schema.dml.DmlDecoder;
 import io.segflow.segment.StoredRow;
 
 import java.nio.ByteBuffer;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -26,23 +26,24 @@ final class LiveRows {
     private final CollectionSpec spec;
     private final DmlDecoder decoder;
     private final DecodedFiles files;
+    private final FlushedDeletes flushedDeletes;
     private final long nowMs;
 
-    LiveRows(CollectionSpec spec, DmlDecoder decoder, DecodedFiles files, long nowMs) {
+    LiveRows(CollectionSpec spec, DmlDecoder decoder, DecodedFiles files, FlushedDeletes flushedDeletes, long nowMs) {
         this.spec = spec;
         this.decoder = decoder;
         this.files = files;
+        this.flushedDeletes = flushedDeletes;
         this.nowMs = nowMs;
     }
 
     /** Hands every live row of the segments {@code include} accepts to {@code out}. */
     void forEach(ChannelSnapshot snapshot, Predicate<SegmentInfo> include, Visitor out) {
-        Map<ByteBuffer, Long> deletes = new HashMap<>(snapshot.bufferedDeletes());
+        List<String> deltaLogs = new ArrayList<>();
         for (List<SegmentInfo> segments : List.of(snapshot.flushedL0(), snapshot.flushed())) {
-            for (SegmentInfo segment : segments) {
-                segment.getDeltaLogPaths().forEach(path -> files.deltaLog(path).mergeInto(deletes));
-            }
+            segments.forEach(segment -> deltaLogs.addAll(segment.getDeltaLogPaths()));
         }
+        Deletes deletes = new Deletes(flushedDeletes.of(spec.getName(), snapshot.channel(), deltaLogs), snapshot.bufferedDeletes());
         for (SegmentInfo segment : snapshot.flushed()) {
             if (include.test(segment)) {
                 for (String path : segment.getInsertLogPaths()) {
@@ -57,13 +58,21 @@ final class LiveRows {
         }
     }
 
-    private void visit(SegmentInfo segment, RowColumns columns, Map<ByteBuffer, Long> deletes, Visitor out) {
+    private void visit(SegmentInfo segment, RowColumns columns, Deletes deletes, Visitor out) {
         long ttl = spec.getTtlMs();
         for (int i = 0; i < columns.size(); i++) {
             boolean expired = ttl > 0 && columns.timestamp(i) + ttl <= nowMs;
-            if (!expired && deletes.getOrDefault(columns.key(i), -1L) <= columns.position(i)) {
+            if (!expired && deletes.newest(columns.key(i)) <= columns.position(i)) {
                 out.accept(segment, columns, i);
             }
+        }
+    }
+
+    /** The newest delete of a key: from the flushed delta logs or the L0 buffer, whichever is later. */
+    private record Deletes(Map<ByteBuffer, Long> flushed, Map<ByteBuffer, Long> buffered) {
+        long newest(ByteBuffer key) {
+            long fromLogs = flushed.getOrDefault(key, -1L);
+            return buffered.isEmpty() ? fromLogs : Math.max(fromLogs, buffered.getOrDefault(key, -1L));
         }
     }
 }

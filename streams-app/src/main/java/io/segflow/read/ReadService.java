@@ -56,6 +56,7 @@ public final class ReadService {
     private final CollectionService collections;
     private final SchemaRegistryClient registry;
     private final DecodedFiles files;
+    private final FlushedDeletes flushedDeletes;
     private final FilePins pins;
     private final Peers peers;
     private final ObjectMapper json;
@@ -67,6 +68,7 @@ public final class ReadService {
         this.collections = collections;
         this.registry = registry;
         this.files = files;
+        this.flushedDeletes = new FlushedDeletes(files);
         this.pins = pins;
         this.peers = new Peers(json);
         this.json = json;
@@ -128,9 +130,14 @@ public final class ReadService {
             }
         };
         RowFilter filter = new RowFilter(request.partition(), request.filterOrEmpty());
-        Set<Integer> channels = scanLocal(collection, null, filter, filter::mayMatch, (segment, rows, row) ->
-                offer.accept(new Hit(rows.pk(row), rows.distance(metric, request.vector(), row), segment.getPartition(),
-                        segment.getChannel(), rows.position(row), segment.getId())));
+        Set<Integer> channels = scanLocal(collection, null, filter, filter::mayMatch, (segment, rows, row) -> {
+            double distance = rows.distance(metric, request.vector(), row);
+            // Most rows lose to the worst of a full top k; only the others become hits.
+            if (top.size() < request.topK() || !metric.closer(top.peek().distance(), distance)) {
+                offer.accept(new Hit(rows.pk(row), distance, segment.getPartition(), segment.getChannel(), rows.position(row),
+                        segment.getId()));
+            }
+        });
         if (!localOnly) {
             for (JsonNode answer : askPeers(collection, "/search?scope=local", request)) {
                 Hits peer = json.convertValue(answer, Hits.class);
@@ -163,7 +170,7 @@ public final class ReadService {
                                    LiveRows.Visitor out) {
         IngestPipeline pipeline = pipelines.ensure(collection);
         CollectionSpec spec = collections.get(collection);
-        LiveRows live = new LiveRows(spec, new DmlDecoder(spec, registry), files, clock.millis());
+        LiveRows live = new LiveRows(spec, new DmlDecoder(spec, registry), files, flushedDeletes, clock.millis());
         LiveRows.Visitor matching = !filter.hasConditions() ? out : (segment, rows, row) -> {
             if (filter.matches(rows.pk(row), name -> rows.field(name, row))) {
                 out.accept(segment, rows, row);

@@ -41,14 +41,14 @@ final class SnapshotReader {
                 continue;
             }
             long through = fence.reflectedThrough();
-            ChannelSnapshot snapshot = readOnce(channel, through, segments, rows, deletes);
+            ChannelSnapshot snapshot = readOnce(channel, fence.deletesFrom(), through, segments, rows, deletes);
             if (fence.moves() == moves) {
                 return snapshot;
             }
         }
     }
 
-    private static ChannelSnapshot readOnce(int channel, long through, ReadOnlyKeyValueStore<Long, SegmentInfo> segments,
+    private static ChannelSnapshot readOnce(int channel, long deletesFrom, long through, ReadOnlyKeyValueStore<Long, SegmentInfo> segments,
                                             ReadOnlyKeyValueStore<Bytes, byte[]> rows, ReadOnlyKeyValueStore<Long, byte[]> deletes) {
         List<SegmentInfo> flushed = new ArrayList<>();
         List<SegmentInfo> flushedL0 = new ArrayList<>();
@@ -64,10 +64,10 @@ final class SnapshotReader {
             }
         }
         Map<ByteBuffer, Long> buffered = new HashMap<>();
-        if (through < 0) {
+        if (through < deletesFrom) {
             return new ChannelSnapshot(channel, through, flushed, flushedL0, unflushed, buffered);
         }
-        try (KeyValueIterator<Long, byte[]> all = deletes.range(0L, through)) {
+        try (KeyValueIterator<Long, byte[]> all = deletes.range(deletesFrom, through)) {
             while (all.hasNext()) {
                 KeyValue<Long, byte[]> entry = all.next();
                 buffered.merge(ByteBuffer.wrap(entry.value), entry.key, Math::max);

@@ -1,0 +1,200 @@
+package io.segflow.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.math.Quantiles;
+import io.segflow.app.SegflowApp;
+import io.segflow.catalog.SegmentView;
+import io.segflow.collection.CollectionDefinition;
+import io.segflow.produce.DmlProducer;
+import io.segflow.produce.SyntheticWorkload;
+import io.segflow.read.Metric;
+import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.DmlOp;
+import io.segflow.schema.dml.DmlSchemas;
+import io.segflow.schema.registry.RestSchemaRegistryClient;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * {@code segflow bench read}: a collection of N rows in many small flushed segments with a share
+ * of them deleted (the deletes in L0 segments), then count, get and search latencies through the
+ * HTTP API, the delay from a delete's produce to the first read that no longer sees the row, and,
+ * as the raw limit, a top-k scan of the same live vectors held in one plain array.
+ */
+public final class ReadBenchmark {
+    /** Small segments, checked often so that they seal near that size, so the collection has many. */
+    public static final Map<String, String> SETTINGS = Map.of("seal.capacity.bytes", String.valueOf(1 << 20),
+            "seal.check.interval.ms", "100");
+    private static final int K = 10;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** p50 and p99 of one kind of request, in milliseconds. */
+    public record Latency(int samples, double p50, double p99) {
+        static Latency of(double[] millis) {
+            Map<Integer, Double> p = Quantiles.percentiles().indexes(50, 99).compute(millis);
+            return new Latency(millis.length, p.get(50), p.get(99));
+        }
+
+        @Override
+        public String toString() {
+            return String.format("p50 %.1f ms, p99 %.1f ms (%d requests)", p50, p99, samples);
+        }
+    }
+
+    public record Result(long rows, long deleted, int dim, int segments, int l0Segments, double firstCountMs, Latency count, Latency get,
+                         Latency search, Latency deleteVisible, Latency rawScan) {
+        public void print(PrintStream out) {
+            out.printf("read: %,d rows, %,d deleted (%.0f%%), dim %d, %d flushed L1 segments, %d L0 segments%n", rows, deleted,
+                    100.0 * deleted / rows, dim, segments, l0Segments);
+            out.printf("  first count (decodes every file): %.0f ms%n", firstCountMs);
+            out.printf("  count:  %s%n", count);
+            out.printf("  get:    %s%n", get);
+            out.printf("  search: %s (top %d, L2, brute force)%n", search, K);
+            out.printf("  delete visible (produce -> first read without the row): %s%n", deleteVisible);
+            out.printf("  raw top-%d scan of the same live vectors in one array: %s%n", K, rawScan);
+            out.printf("  ratio search / raw scan (p50): %.1f%n", search.p50() / rawScan.p50());
+        }
+    }
+
+    private final SegflowApp app;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final PrintStream progress;
+
+    private ReadBenchmark(SegflowApp app, PrintStream progress) {
+        this.app = app;
+        this.progress = progress;
+    }
+
+    public static Result run(SegflowApp app, long rows, int dim, double deleteShare, PrintStream progress) throws Exception {
+        return new ReadBenchmark(app, progress).run(rows, dim, deleteShare);
+    }
+
+    private Result run(long rows, int dim, double deleteShare) throws Exception {
+        String name = "bench_read_" + System.currentTimeMillis();
+        CollectionSpec spec = app.collections().create(new CollectionDefinition(name, "INT64", dim, 4, List.of(), null, null, null));
+        app.segments().segments(name, true);
+        progress.printf("created %s; inserting %,d rows%n", name, rows);
+        RestSchemaRegistryClient registry = new RestSchemaRegistryClient(app.endpoints().schemaRegistry());
+        IngestBenchmark.produce(spec, app.endpoints().kafka(), registry, rows);
+        SplittableRandom random = new SplittableRandom(7);
+        BitSet deleted = new BitSet();
+        float[][] pool = IngestBenchmark.vectorPool(dim);
+        try (DmlProducer producer = new DmlProducer(spec, Map.of("bootstrap.servers", app.endpoints().kafka()), registry)) {
+            long target = (long) (rows * deleteShare);
+            progress.printf("deleting %,d rows%n", target);
+            while (deleted.cardinality() < target) {
+                int pk = random.nextInt((int) rows);
+                if (!deleted.get(pk)) {
+                    deleted.set(pk);
+                    producer.send(delete(pk));
+                }
+            }
+            producer.flush();
+            progress.println("flushing");
+            app.flushes().flush(spec, Duration.ofMinutes(10));
+            List<SegmentView> segments = app.segments().segments(name, false);
+            String base = app.endpoints().http() + "/collections/" + name;
+
+            long start = System.nanoTime();
+            long live = JSON.readTree(call(base + "/count", null)).path("count").asLong();
+            double firstCount = (System.nanoTime() - start) / 1e6;
+            if (live != rows - deleted.cardinality()) {
+                throw new IllegalStateException("count answered " + live + ", expected " + (rows - deleted.cardinality()));
+            }
+            progress.println("timing count, get and search");
+            Latency count = time(20, i -> call(base + "/count", null));
+            Latency get = time(500, i -> call(base + "/rows/" + random.nextInt((int) rows), null));
+            Latency search = time(50, i -> call(base + "/search", "{\"k\":" + K + ",\"metric\":\"L2\",\"vector\":"
+                    + Arrays.toString(pool[random.nextInt(pool.length)]) + "}"));
+            int deletedBefore = deleted.cardinality();
+            progress.println("timing delete visibility");
+            Latency visible = time(100, i -> {
+                int pk = random.nextInt((int) rows);
+                while (deleted.get(pk)) {
+                    pk = random.nextInt((int) rows);
+                }
+                deleted.set(pk);
+                producer.send(delete(pk));
+                producer.flush();
+                while (status(base + "/rows/" + pk) != 404) {
+                    Thread.onSpinWait();
+                }
+                return null;
+            });
+            Latency raw = rawScan(rows, deleted, pool, random);
+            return new Result(rows, deletedBefore, dim, (int) segments.stream().filter(s -> s.level().equals("L1")).count(),
+                    (int) segments.stream().filter(s -> s.level().equals("L0")).count(), firstCount, count, get, search, visible, raw);
+        }
+    }
+
+    private static SyntheticWorkload.Event delete(long pk) {
+        return new SyntheticWorkload.Event(DmlOp.DELETE, pk, DmlSchemas.DEFAULT_PARTITION, null, Map.of());
+    }
+
+    private interface Request {
+        Object send(int i) throws Exception;
+    }
+
+    private static Latency time(int samples, Request request) throws Exception {
+        double[] millis = new double[samples];
+        for (int i = 0; i < samples; i++) {
+            long start = System.nanoTime();
+            request.send(i);
+            millis[i] = (System.nanoTime() - start) / 1e6;
+        }
+        return Latency.of(millis);
+    }
+
+    /** Top-k L2 over the live rows' vectors copied into one array: no storage, no deletes, no decoding. */
+    private static Latency rawScan(long rows, BitSet deleted, float[][] pool, SplittableRandom random) throws Exception {
+        int dim = pool[0].length;
+        int live = (int) (rows - deleted.cardinality());
+        float[] vectors = new float[live * dim];
+        int n = 0;
+        for (int pk = 0; pk < rows; pk++) {
+            if (!deleted.get(pk)) {
+                System.arraycopy(pool[pk % pool.length], 0, vectors, n++ * dim, dim);
+            }
+        }
+        return time(50, i -> {
+            float[] query = pool[random.nextInt(pool.length)];
+            PriorityQueue<Double> top = new PriorityQueue<>(K, (a, b) -> Double.compare(b, a));
+            for (int row = 0; row < live; row++) {
+                double distance = Metric.L2.distance(query, vectors, row * dim);
+                if (top.size() < K || distance < top.peek()) {
+                    top.add(distance);
+                    if (top.size() > K) {
+                        top.poll();
+                    }
+                }
+            }
+            return top.peek();
+        });
+    }
+
+    private String call(String uri, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri));
+        request = body == null ? request.GET() : request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200 && response.statusCode() != 404) {
+            throw new IllegalStateException(uri + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private int status(String uri) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(uri)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+}
