@@ -1,5 +1,7 @@
 package io.segflow.seal;
 
+import io.segflow.segment.Jitter;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

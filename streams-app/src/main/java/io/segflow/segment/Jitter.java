@@ -1,11 +1,11 @@
-package io.segflow.seal;
+package io.segflow.segment;
 
 /** A fraction in [0, 1) derived from a segment id alone: stable across restarts, spread across ids. */
-final class Jitter {
+public final class Jitter {
     private Jitter() {
     }
 
-    static double fraction(long id) {
+    public static double fraction(long id) {
         // SplitMix64's finalizer: neighbouring ids land far apart.
         long z = id + 0x9E3779B97F4A7C15L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
