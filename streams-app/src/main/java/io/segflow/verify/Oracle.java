@@ -49,8 +49,8 @@ public final class Oracle {
     static final long TTL_MS = 3_600_000;
     private static final List<String> PARTITIONS = List.of(DmlSchemas.DEFAULT_PARTITION, "p1", "p2");
     private static final Duration CATCH_UP = Duration.ofSeconds(60);
-    /** How long an answer may differ or fail: a commit shows a tick later, a restarted instance restores its stores first. */
-    private static final Duration SETTLE = Duration.ofSeconds(45);
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+    private static final Duration UNAVAILABLE = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A workload: its seed, events, comparisons spread over it, and the key space. */
@@ -257,22 +257,34 @@ public final class Oracle {
         String difference() throws Exception;
     }
 
-    /** Asks until the answer matches; an answer that still differs, or a call that still fails, at the deadline is a failure. */
+    /**
+     * Asks until the answer matches. A wrong answer may last {@link #SETTLE} (a commit shows in
+     * the stores a tick later); an instance may fail to answer (restarting, restoring its stores,
+     * channels moving) for {@link #UNAVAILABLE}. Longer is a failure.
+     */
     private void settle(Plan plan, String what, Check check) throws Exception {
-        long deadline = System.nanoTime() + SETTLE.toNanos();
-        String difference;
-        do {
+        long start = System.nanoTime();
+        long wrongSince = -1;
+        while (true) {
+            String difference;
             try {
                 difference = check.difference();
             } catch (IOException | IllegalStateException e) {
-                difference = what + " failed: " + e;
+                if (System.nanoTime() - start > UNAVAILABLE.toNanos()) {
+                    throw new VerificationFailure(plan.seed(), what + " failed for " + UNAVAILABLE + ": " + e);
+                }
+                wrongSince = -1;
+                Thread.sleep(100);
+                continue;
             }
-            if (difference != null) {
-                Thread.sleep(50);
+            if (difference == null) {
+                return;
             }
-        } while (difference != null && System.nanoTime() < deadline);
-        if (difference != null) {
-            throw new VerificationFailure(plan.seed(), difference);
+            wrongSince = wrongSince < 0 ? System.nanoTime() : wrongSince;
+            if (System.nanoTime() - wrongSince > SETTLE.toNanos()) {
+                throw new VerificationFailure(plan.seed(), difference);
+            }
+            Thread.sleep(50);
         }
     }
 
