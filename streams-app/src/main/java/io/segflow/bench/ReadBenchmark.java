@@ -1,10 +1,10 @@
 package io.segflow.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.math.Quantiles;
 import io.segflow.app.SegflowApp;
 import io.segflow.catalog.SegmentView;
 import io.segflow.collection.CollectionDefinition;
+import io.segflow.http.ApiClient;
 import io.segflow.produce.DmlProducer;
 import io.segflow.produce.SyntheticWorkload;
 import io.segflow.read.Metric;
@@ -13,19 +13,14 @@ import io.segflow.schema.DmlOp;
 import io.segflow.schema.dml.DmlSchemas;
 import io.segflow.schema.registry.RestSchemaRegistryClient;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 
 /**
  * {@code segflow bench read}: a collection of N rows in many small flushed segments with a share
@@ -38,7 +33,6 @@ public final class ReadBenchmark {
     public static final Map<String, String> SETTINGS = Map.of("seal.capacity.bytes", String.valueOf(1 << 20),
             "seal.check.interval.ms", "100");
     private static final int K = 10;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** p50 and p99 of one kind of request, in milliseconds. */
     public record Latency(int samples, double p50, double p99) {
@@ -69,7 +63,6 @@ public final class ReadBenchmark {
     }
 
     private final SegflowApp app;
-    private final HttpClient http = HttpClient.newHttpClient();
     private final PrintStream progress;
 
     private ReadBenchmark(SegflowApp app, PrintStream progress) {
@@ -95,40 +88,32 @@ public final class ReadBenchmark {
             long target = (long) (rows * deleteShare);
             progress.printf("deleting %,d rows%n", target);
             while (deleted.cardinality() < target) {
-                int pk = random.nextInt((int) rows);
-                if (!deleted.get(pk)) {
-                    deleted.set(pk);
-                    producer.send(delete(pk));
-                }
+                deleteLiveKey(producer, random, deleted, rows);
             }
             producer.flush();
             progress.println("flushing");
             app.flushes().flush(spec, Duration.ofMinutes(10));
             List<SegmentView> segments = app.segments().segments(name, false);
-            String base = app.endpoints().http() + "/collections/" + name;
+            ApiClient api = new ApiClient(app.endpoints().http());
+            String base = "/collections/" + name;
 
             long start = System.nanoTime();
-            long live = JSON.readTree(call(base + "/count", null)).path("count").asLong();
+            long live = api.get(base + "/count").path("count").asLong();
             double firstCount = (System.nanoTime() - start) / 1e6;
             if (live != rows - deleted.cardinality()) {
                 throw new IllegalStateException("count answered " + live + ", expected " + (rows - deleted.cardinality()));
             }
             progress.println("timing count, get and search");
-            Latency count = time(20, i -> call(base + "/count", null));
-            Latency get = time(500, i -> call(base + "/rows/" + random.nextInt((int) rows), null));
-            Latency search = time(50, i -> call(base + "/search", "{\"k\":" + K + ",\"metric\":\"L2\",\"vector\":"
-                    + Arrays.toString(pool[random.nextInt(pool.length)]) + "}"));
+            Latency count = time(20, () -> api.get(base + "/count"));
+            Latency get = time(500, () -> api.find(base + "/rows/" + random.nextInt((int) rows)));
+            Latency search = time(50, () -> api.post(base + "/search",
+                    Map.of("k", K, "metric", Metric.L2.name(), "vector", pool[random.nextInt(pool.length)])));
             int deletedBefore = deleted.cardinality();
             progress.println("timing delete visibility");
-            Latency visible = time(100, i -> {
-                int pk = random.nextInt((int) rows);
-                while (deleted.get(pk)) {
-                    pk = random.nextInt((int) rows);
-                }
-                deleted.set(pk);
-                producer.send(delete(pk));
+            Latency visible = time(100, () -> {
+                int pk = deleteLiveKey(producer, random, deleted, rows);
                 producer.flush();
-                while (status(base + "/rows/" + pk) != 404) {
+                while (api.find(base + "/rows/" + pk).isPresent()) {
                     Thread.onSpinWait();
                 }
                 return null;
@@ -139,19 +124,22 @@ public final class ReadBenchmark {
         }
     }
 
-    private static SyntheticWorkload.Event delete(long pk) {
-        return new SyntheticWorkload.Event(DmlOp.DELETE, pk, DmlSchemas.DEFAULT_PARTITION, null, Map.of());
+    /** Produces a delete of a random key not deleted yet, and marks it deleted. */
+    private static int deleteLiveKey(DmlProducer producer, SplittableRandom random, BitSet deleted, long rows) {
+        int pk = random.nextInt((int) rows);
+        while (deleted.get(pk)) {
+            pk = random.nextInt((int) rows);
+        }
+        deleted.set(pk);
+        producer.send(new SyntheticWorkload.Event(DmlOp.DELETE, (long) pk, DmlSchemas.DEFAULT_PARTITION, null, Map.of()));
+        return pk;
     }
 
-    private interface Request {
-        Object send(int i) throws Exception;
-    }
-
-    private static Latency time(int samples, Request request) throws Exception {
+    private static Latency time(int samples, Callable<?> request) throws Exception {
         double[] millis = new double[samples];
         for (int i = 0; i < samples; i++) {
             long start = System.nanoTime();
-            request.send(i);
+            request.call();
             millis[i] = (System.nanoTime() - start) / 1e6;
         }
         return Latency.of(millis);
@@ -168,7 +156,7 @@ public final class ReadBenchmark {
                 System.arraycopy(pool[pk % pool.length], 0, vectors, n++ * dim, dim);
             }
         }
-        return time(50, i -> {
+        return time(50, () -> {
             float[] query = pool[random.nextInt(pool.length)];
             PriorityQueue<Double> top = new PriorityQueue<>(K, (a, b) -> Double.compare(b, a));
             for (int row = 0; row < live; row++) {
@@ -182,19 +170,5 @@ public final class ReadBenchmark {
             }
             return top.peek();
         });
-    }
-
-    private String call(String uri, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri));
-        request = body == null ? request.GET() : request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200 && response.statusCode() != 404) {
-            throw new IllegalStateException(uri + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return response.body();
-    }
-
-    private int status(String uri) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(uri)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }

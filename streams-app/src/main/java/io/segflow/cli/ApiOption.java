@@ -1,5 +1,6 @@
 package io.segflow.cli;
 
+import io.segflow.http.ApiClient;
 import picocli.CommandLine.Option;
 
 /** The {@code --api} option of commands that talk to a running instance. */

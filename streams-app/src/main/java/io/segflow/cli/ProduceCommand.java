@@ -2,6 +2,7 @@ package io.segflow.cli;
 
 import com.google.common.util.concurrent.RateLimiter;
 import io.segflow.api.CollectionView;
+import io.segflow.http.ApiClient;
 import io.segflow.produce.DmlProducer;
 import io.segflow.produce.SyntheticWorkload;
 import io.segflow.schema.CollectionSpec;

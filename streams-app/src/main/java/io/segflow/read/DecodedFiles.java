@@ -34,7 +34,7 @@ public final class DecodedFiles {
     public DecodedFiles(SegmentFileCache files, long maxBytes) {
         this.files = files;
         this.decoded = CacheBuilder.newBuilder().maximumWeight(maxBytes).<String, Weighted>weigher((path, entry) -> entry.weight())
-                .recordStats().build();
+                .build();
     }
 
     RowColumns insertLog(String path, int dim) {
@@ -58,14 +58,6 @@ public final class DecodedFiles {
                 throw new UncheckedIOException("cannot read the bloom filter of " + path, e);
             }
         })).filter();
-    }
-
-    public long hits() {
-        return decoded.stats().hitCount();
-    }
-
-    public long misses() {
-        return decoded.stats().missCount();
     }
 
     private Weighted get(String path, Callable<Weighted> load) {

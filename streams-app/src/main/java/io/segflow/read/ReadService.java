@@ -94,8 +94,8 @@ public final class ReadService {
     public Rows get(String collection, String pkText, boolean localOnly) {
         CollectionSpec spec = collections.get(collection);
         Object pk = parsePk(spec.getPkType(), pkText);
-        int channel = Utils.toPositive(Utils.murmur2(PrimaryKeys.encode(pk))) % spec.getChannels();
         byte[] key = PrimaryKeys.encode(pk);
+        int channel = Utils.toPositive(Utils.murmur2(key)) % spec.getChannels();
         RowFilter byKey = new RowFilter(null, Map.of("pk", pk));
         List<ReadRow> rows = new ArrayList<>();
         Set<Integer> channels = scanLocal(collection, channel, byKey, segment -> byKey.mayMatch(segment) && mayHold(segment, key),

@@ -27,8 +27,6 @@ public final class SegmentFileCache {
     /** Cached paths and sizes, least recently used first. */
     private final LinkedHashMap<String, Long> entries = new LinkedHashMap<>(16, 0.75f, true);
     private long bytes;
-    private long hits;
-    private long misses;
 
     public SegmentFileCache(ObjectStorage storage, Path dir, long maxBytes) {
         this.storage = storage;
@@ -48,26 +46,12 @@ public final class SegmentFileCache {
         Path local = dir.resolve(path);
         synchronized (this) {
             if (entries.get(path) != null) {
-                hits++;
                 return readLocal(local);
             }
-            misses++;
         }
         byte[] content = download(path);
         store(path, local, content);
         return content;
-    }
-
-    public synchronized long bytes() {
-        return bytes;
-    }
-
-    public synchronized long hits() {
-        return hits;
-    }
-
-    public synchronized long misses() {
-        return misses;
     }
 
     private byte[] download(String path) {

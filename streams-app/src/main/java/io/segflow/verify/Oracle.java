@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segflow.api.CollectionView;
 import io.segflow.app.Endpoints;
 import io.segflow.collection.CollectionDefinition;
+import io.segflow.http.ApiClient;
 import io.segflow.ingest.IngestPipeline;
 import io.segflow.produce.DmlProducer;
 import io.segflow.produce.SyntheticWorkload;
@@ -19,12 +20,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,7 +95,6 @@ public final class Oracle {
 
     private final Target target;
     private final PrintStream log;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     public Oracle(Target target, PrintStream log) {
         this.target = target;
@@ -116,7 +111,7 @@ public final class Oracle {
         String name = "verify_" + Long.toUnsignedString(plan.seed(), 36) + "_" + System.currentTimeMillis() % 100_000;
         CollectionDefinition definition = new CollectionDefinition(name, "INT64", DIM, 4,
                 List.of(new CollectionDefinition.FieldDefinition("price", "DOUBLE")), PARTITIONS, null, TTL_MS);
-        CollectionSpec spec = JSON.treeToValue(call("POST", "/collections", JSON.writeValueAsString(definition)), CollectionView.class).toSpec();
+        CollectionSpec spec = JSON.treeToValue(api().post("/collections", definition), CollectionView.class).toSpec();
         SplittableRandom random = new SplittableRandom(plan.seed());
         LiveModel model = new LiveModel(TTL_MS);
         int comparisons = 0;
@@ -193,7 +188,7 @@ public final class Oracle {
         settle(plan, "count", () -> {
             long now = System.currentTimeMillis();
             long expected = model.count(now);
-            long actual = call("GET", "/collections/" + collection + "/count", null).path("count").asLong(-1);
+            long actual = api().get("/collections/" + collection + "/count").path("count").asLong(-1);
             return expected == actual ? null : "count: expected " + expected + ", got " + actual;
         });
         comparisons++;
@@ -215,7 +210,7 @@ public final class Oracle {
 
     private String compareGet(String collection, LiveModel model, long pk) throws Exception {
         List<LiveModel.Row> expected = model.get(pk, System.currentTimeMillis());
-        JsonNode answer = call("GET", "/collections/" + collection + "/rows/" + pk, null);
+        JsonNode answer = api().find("/collections/" + collection + "/rows/" + pk).orElseGet(JSON::createObjectNode);
         List<JsonNode> actual = new ArrayList<>();
         answer.path("rows").forEach(actual::add);
         if (expected.size() != actual.size()) {
@@ -236,8 +231,7 @@ public final class Oracle {
 
     private String compareSearch(String collection, LiveModel model, float[] query, Metric metric) throws Exception {
         List<LiveModel.Hit> expected = model.search(query, 10, metric, System.currentTimeMillis());
-        JsonNode answer = call("POST", "/collections/" + collection + "/search",
-                JSON.writeValueAsString(Map.of("vector", query, "k", 10, "metric", metric.name())));
+        JsonNode answer = api().post("/collections/" + collection + "/search", Map.of("vector", query, "k", 10, "metric", metric.name()));
         List<JsonNode> hits = new ArrayList<>();
         answer.path("hits").forEach(hits::add);
         for (int i = 0; i < Math.max(expected.size(), hits.size()); i++) {
@@ -269,7 +263,7 @@ public final class Oracle {
             String difference;
             try {
                 difference = check.difference();
-            } catch (IOException | IllegalStateException e) {
+            } catch (IllegalStateException e) {
                 if (System.nanoTime() - start > UNAVAILABLE.toNanos()) {
                     throw new VerificationFailure(plan.seed(), what + " failed for " + UNAVAILABLE + ": " + e);
                 }
@@ -288,19 +282,9 @@ public final class Oracle {
         }
     }
 
-    private JsonNode call(String method, String path, String body) throws IOException, InterruptedException {
+    /** A client of one of the instances, picked at random. */
+    private ApiClient api() {
         List<String> apis = target.apis();
-        String api = apis.get(ThreadLocalRandom.current().nextInt(apis.size()));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(60));
-        request = body == null ? request.GET() : request.header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() == 404) {
-            return JSON.createObjectNode();
-        }
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return JSON.readTree(response.body());
+        return new ApiClient(apis.get(ThreadLocalRandom.current().nextInt(apis.size())));
     }
 }

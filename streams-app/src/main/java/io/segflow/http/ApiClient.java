@@ -1,4 +1,4 @@
-package io.segflow.cli;
+package io.segflow.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,42 +9,55 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 
-/** Calls an instance's HTTP API for the CLI; an error answer fails with the server's reason. */
-final class ApiClient {
-    static final ObjectMapper JSON = new ObjectMapper();
+/**
+ * Calls an instance's HTTP API (the CLI, the oracle, the benchmarks); an error answer fails with
+ * the server's reason, an unreachable instance with an {@link IllegalStateException}.
+ */
+public final class ApiClient {
+    public static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** One connection pool and selector thread for every client of this JVM. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private final String baseUrl;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    ApiClient(String baseUrl) {
+    public ApiClient(String baseUrl) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
     }
 
-    JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+    public JsonNode get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET(), false).orElseThrow();
     }
 
-    JsonNode post(String path, Object body) {
+    /** Like {@link #get}, but a 404 is an empty answer rather than an error. */
+    public Optional<JsonNode> find(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET(), true);
+    }
+
+    public JsonNode post(String path, Object body) {
         try {
             return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))), false).orElseThrow();
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot encode the request: " + e.getMessage(), e);
         }
     }
 
-    private JsonNode send(HttpRequest.Builder request) {
+    private Optional<JsonNode> send(HttpRequest.Builder request, boolean notFoundIsEmpty) {
         HttpRequest built = request.timeout(TIMEOUT).build();
         try {
-            HttpResponse<byte[]> response = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = HTTP.send(built, HttpResponse.BodyHandlers.ofByteArray());
+            if (notFoundIsEmpty && response.statusCode() == 404) {
+                return Optional.empty();
+            }
             JsonNode body = response.body().length == 0 ? JSON.nullNode() : JSON.readTree(response.body());
             if (response.statusCode() / 100 != 2) {
                 throw new IllegalStateException(built.method() + " " + built.uri() + " answered " + response.statusCode() + ": "
                         + body.path("error").asText(body.toString()));
             }
-            return body;
+            return Optional.of(body);
         } catch (IOException e) {
             throw new IllegalStateException("cannot reach the Segflow API at " + baseUrl + " (is `segflow run` up?): " + e, e);
         } catch (InterruptedException e) {
