@@ -110,7 +110,7 @@ public final class SegflowApp implements AutoCloseable {
         int httpPort = config.getInt(SegflowConfig.HTTP_PORT);
         IngestPipeline.Environment env = new IngestPipeline.Environment(topics.clientConfig(), config.streamsStateDir(),
                 config.getShort(SegflowConfig.TOPIC_REPLICATION_FACTOR), new HostInfo(httpHost, httpPort), registry, storage, meters,
-                config.ingest());
+                config.ingest(), config.compaction(), pins);
         pipelines = own(new IngestPipelines(catalog, env));
         pipelines.start();
         flushes = own(new FlushService(pipelines, new Peers(JSON), topics.clientConfig()));

@@ -41,7 +41,7 @@ public final class CompactionPolicies {
             return Optional.empty();
         }
         long entries = l0.stream().mapToLong(FlushedSegment::rows).sum();
-        long oldest = l0.stream().mapToLong(FlushedSegment::flushedAtMs).min().orElseThrow();
+        long oldest = l0.stream().mapToLong(s -> s.oldestDeleteMs() >= 0 ? s.oldestDeleteMs() : s.flushedAtMs()).min().orElseThrow();
         boolean urgent = view.nowMs() - oldest >= t.reclaimDeadlineMs() / 2;
         String reason = entries >= t.l0Entries() ? "l0-entries" : view.nowMs() - oldest >= t.l0AgeMs() ? "l0-age" : urgent ? "reclaim-deadline" : null;
         if (reason == null) {

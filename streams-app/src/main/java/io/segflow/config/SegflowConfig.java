@@ -1,5 +1,6 @@
 package io.segflow.config;
 
+import io.segflow.compaction.CompactionSettings;
 import io.segflow.ingest.IngestSettings;
 import io.segflow.schema.registry.CompatibilityLevel;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -44,7 +45,7 @@ public final class SegflowConfig extends AbstractConfig {
 
     private static final Range PORT = Range.between(0, 65535);
 
-    public static final ConfigDef DEFINITION = IngestSettings.define(new ConfigDef()
+    public static final ConfigDef DEFINITION = CompactionSettings.define(IngestSettings.define(new ConfigDef()
             .define(DATA_DIR, Type.STRING, "./segflow-data", Importance.HIGH,
                     "Folder holding all embedded state: broker logs and S3 objects.")
             .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, "", Importance.HIGH,
@@ -86,7 +87,7 @@ public final class SegflowConfig extends AbstractConfig {
             .define(READ_CACHE_BYTES, Type.LONG, 1L << 30, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "Bytes of segment files that reads keep on local disk (<data.dir>/read-cache), least recently used evicted first.")
             .define(READ_MEMORY_BYTES, Type.LONG, 1L << 30, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
-                    "Heap that reads keep segment files in, decoded into columns (an estimate), least recently used evicted first."));
+                    "Heap that reads keep segment files in, decoded into columns (an estimate), least recently used evicted first.")));
 
     public SegflowConfig(Map<?, ?> props) {
         super(DEFINITION, props, false);
@@ -115,6 +116,10 @@ public final class SegflowConfig extends AbstractConfig {
 
     public IngestSettings ingest() {
         return IngestSettings.from(this);
+    }
+
+    public CompactionSettings compaction() {
+        return CompactionSettings.from(this);
     }
 
     public Path streamsStateDir() {

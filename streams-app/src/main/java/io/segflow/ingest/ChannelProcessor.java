@@ -1,6 +1,15 @@
 package io.segflow.ingest;
 
 import io.segflow.collection.CollectionTopics;
+import io.segflow.compaction.ChannelCompactions;
+import io.segflow.compaction.CompactionParts;
+import io.segflow.compaction.CompactionRequests;
+import io.segflow.compaction.ManualCompaction;
+import io.segflow.gc.GarbageCollector;
+import io.segflow.schema.CompactionResult;
+import io.segflow.schema.CompactionStatus;
+import io.segflow.schema.CompactionTask;
+import io.segflow.schema.DeltaAppend;
 import io.segflow.delete.L0Buffer;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.DmlOp;
@@ -18,6 +27,7 @@ import io.segflow.segment.ChannelSegments;
 import io.segflow.segment.StoredRow;
 import io.segflow.storage.FlushJob;
 import io.segflow.storage.FlushResult;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -34,9 +44,12 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -53,12 +66,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ChannelProcessor implements Processor<byte[], byte[], Object, Object> {
     public static final String SEGMENTS_OUT = "segments-out";
     public static final String DLQ_OUT = "dlq-out";
+    public static final String TASKS_OUT = "tasks-out";
     private static final Logger log = LoggerFactory.getLogger(ChannelProcessor.class);
     private static final String L0_CUT_THROUGH = "l0.cut-through";
     private static final String FLUSH_PREFIX = "flush/";
+    private static final String RECLAIM_SEAL = "reclaim-deadline";
 
     private final IngestContext ingest;
     private final IngestSettings settings;
+    private final Deserializer<CompactionResult> results;
     private final Map<Long, Future<?>> uploads = new HashMap<>();
     private final BlockingQueue<FlushResult> completed = new LinkedBlockingQueue<>();
     private final Map<String, Long> pendingFlushes = new LinkedHashMap<>();
@@ -75,10 +91,13 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
     /** Position of the last record processed, -1 before the first. */
     private long lastPosition = -1;
     private Cancellable ticker;
+    private ChannelCompactions compactions;
+    private GarbageCollector gc;
 
-    public ChannelProcessor(IngestContext ingest) {
+    public ChannelProcessor(IngestContext ingest, Deserializer<CompactionResult> results) {
         this.ingest = ingest;
         this.settings = ingest.settings();
+        this.results = results;
     }
 
     @Override
@@ -101,6 +120,22 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
         try (KeyValueIterator<String, Long> flushes = meta.prefixScan(FLUSH_PREFIX, new StringSerializer())) {
             flushes.forEachRemaining(kv -> pendingFlushes.put(kv.key.substring(FLUSH_PREFIX.length()), kv.value));
         }
+        CompactionParts parts = ingest.compaction();
+        compactions = new ChannelCompactions(ingest.collection(), channel, parts.settings(), context.getStateStore(IngestStores.SEGMENTS),
+                context.getStateStore(IngestStores.COMPACTIONS), segments::allocateId, new ChannelCompactions.Output() {
+                    @Override
+                    public void segment(SegmentInfo info) {
+                        context.forward(new Record<Object, Object>(info.getId(), info, context.currentSystemTimeMs()), SEGMENTS_OUT);
+                    }
+
+                    @Override
+                    public void task(CompactionTask task) {
+                        context.forward(new Record<Object, Object>(String.valueOf(channel), task, context.currentSystemTimeMs()), TASKS_OUT);
+                    }
+                });
+        compactions.restore(now);
+        gc = new GarbageCollector(ingest.collection(), channel, parts.settings(), parts.storage(), parts.pins(), parts.gcIo(),
+                ingest.metrics(), now);
         lastSealCheckMs = now;
         ingest.metrics().sealedWaiting(channel, waitingGauge::get);
         ticker = context.schedule(Duration.ofMillis(settings.tickMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
@@ -111,11 +146,22 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata metadata = context.recordMetadata().orElseThrow();
+        if (!metadata.topic().equals(dmlTopic())) {
+            applyResult(results.deserialize(metadata.topic(), record.value()));
+            return;
+        }
         long position = metadata.offset();
         lastPosition = position;
         String flushId = FlushBarrier.flushId(record.headers()).orElse(null);
         if (flushId != null) {
             barrier(flushId, position);
+            return;
+        }
+        Optional<ManualCompaction> request = CompactionRequests.request(record.headers());
+        if (request.isPresent()) {
+            if (request.get().covers(channel)) {
+                compactions.request(request.get(), ingest.spec().get(), segments.minUnflushedRowPosition(), context.currentSystemTimeMs());
+            }
             return;
         }
         DmlEvent event;
@@ -182,7 +228,12 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
             }
             settings.l0Flush().decide(l0.pendingEntries(), l0.pendingBytes(), l0.oldestPendingMs(), now)
                     .ifPresent(reason -> cutL0(reason, now));
+            sealForReclaim(now);
+            compactions.trigger(ingest.spec().get(), segments.minUnflushedRowPosition(), now);
         }
+        Set<Long> writing = new HashSet<>(segments.activeIds());
+        writing.addAll(compactions.writing());
+        gc.tick(compactions.settled(), writing, now, this::tombstone);
         submitUploads();
         segments.checkpoint();
         reflect();
@@ -190,10 +241,51 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
         waitingGauge.set(segments.waitingCount());
     }
 
+    /**
+     * Growing segments holding rows that an L0 segment past half its reclaim deadline may delete
+     * keep it from compacting until they flush: seal them now.
+     */
+    private void sealForReclaim(long now) {
+        long blocking = compactions.urgentL0Blocked(segments.minUnflushedRowPosition(), now);
+        if (blocking < 0) {
+            return;
+        }
+        for (SegmentInfo growing : segments.growingSegments()) {
+            if (growing.getMinPosition() < blocking) {
+                segments.seal(growing.getId(), RECLAIM_SEAL);
+            }
+        }
+    }
+
+    /** A report of the compaction stream: applied under the readers' move lock, as rows move between segments. */
+    private void applyResult(CompactionResult result) {
+        if (result == null) {
+            return;
+        }
+        fence.beginMove();
+        try {
+            compactions.apply(result, context.currentSystemTimeMs());
+        } finally {
+            fence.endMove();
+        }
+        if (result.getStatus() == CompactionStatus.COMPLETED) {
+            long written = result.getOutputs().stream().mapToLong(SegmentInfo::getBytes).sum()
+                    + result.getDeltaAppends().stream().mapToLong(DeltaAppend::getBytes).sum();
+            ingest.metrics().compacted(result.getType(), result.getBytesRead(), written, result.getRowsDropped());
+        }
+    }
+
+    /** A Dropped segment whose files are gone leaves the catalog: a tombstone on the compacted topic. */
+    private void tombstone(long segmentId) {
+        compactions.forget(segmentId);
+        context.forward(new Record<Object, Object>(segmentId, null, context.currentSystemTimeMs()), SEGMENTS_OUT);
+    }
+
     private void cutL0(String reason, long now) {
+        long oldestDeleteMs = l0.oldestPendingMs();
         L0Batch batch = l0.cut();
         meta.put(L0_CUT_THROUGH, l0.cutThrough());
-        segments.openL0(batch, reason, ingest.spec().get().getSchemaVersion(), now);
+        segments.openL0(batch, reason, ingest.spec().get().getSchemaVersion(), oldestDeleteMs, now);
     }
 
     /**
@@ -231,7 +323,7 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
         reflect();
         fence.beginMove();
         try {
-            SegmentInfo flushed = segments.complete(result);
+            SegmentInfo flushed = segments.complete(result, context.currentSystemTimeMs());
             if (flushed != null) {
                 publish(flushed);
             }
@@ -254,6 +346,7 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
             l0.remove(flushed.getMinPosition(), flushed.getMaxPosition());
             fence.deletesFrom(l0.firstPosition());
         }
+        compactions.flushed(flushed);
         context.forward(new Record<Object, Object>(flushed.getId(), flushed, context.currentSystemTimeMs()), SEGMENTS_OUT);
         ingest.metrics().flushed(flushed.getLevel(), flushed.getRows(), flushed.getBytes());
         waitingGauge.set(segments.waitingCount());

@@ -1,5 +1,13 @@
 package io.segflow.ingest;
 
+import io.segflow.compaction.CompactionParts;
+import io.segflow.compaction.CompactionSettings;
+import io.segflow.compaction.CompactionWorker;
+import io.segflow.compaction.CompactionWorkers;
+import io.segflow.compaction.RewriteFiles;
+import io.segflow.read.FilePins;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.segflow.metrics.IngestMetrics;
 import io.segflow.schema.CollectionSpec;
@@ -44,12 +52,15 @@ public final class IngestPipeline implements AutoCloseable {
 
     /** Where to run: cluster, stores, and this instance's HTTP address for interactive queries. */
     public record Environment(Map<String, Object> clientConfig, Path stateDir, short replicationFactor, HostInfo self,
-                              SchemaRegistryClient registry, ObjectStorage storage, MeterRegistry meters, IngestSettings settings) {
+                              SchemaRegistryClient registry, ObjectStorage storage, MeterRegistry meters, IngestSettings settings,
+                              CompactionSettings compaction, FilePins pins) {
     }
 
     private final String collection;
     private final HostInfo self;
     private final SegmentUploader uploader;
+    private final CompactionWorkers workers;
+    private final ExecutorService gcIo;
     private final FlushTracker flushes = new FlushTracker();
     private final ChannelFences fences = new ChannelFences();
     private final KafkaStreams streams;
@@ -64,9 +75,17 @@ public final class IngestPipeline implements AutoCloseable {
                 settings.uploadThreads(), settings.uploadBackoffMs(), settings.uploadMaxBackoffMs(), metrics);
         Map<String, Object> replayConfig = new HashMap<>(env.clientConfig());
         replayConfig.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId(collection));
-        IngestContext context = new IngestContext(collection, spec, env.registry(), settings, uploader, metrics, flushes, replayConfig, fences);
-        this.streams = new KafkaStreams(IngestTopology.build(context, AvroSerdes.specific(env.registry(), SegmentInfo.class)),
-                properties(collection, env));
+        this.workers = new CompactionWorkers(collection, env.compaction().workers());
+        this.gcIo = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, collection + "-gc");
+            thread.setDaemon(true);
+            return thread;
+        });
+        CompactionParts compaction = new CompactionParts(env.compaction(), env.storage(), env.pins(), workers,
+                new CompactionWorker(env.storage(), new RewriteFiles(settings.seal().rowsPerInsertLog(), settings.bloomFpp())), gcIo);
+        IngestContext context = new IngestContext(collection, spec, env.registry(), settings, uploader, metrics, flushes, replayConfig, fences,
+                compaction);
+        this.streams = new KafkaStreams(IngestTopology.build(context), properties(collection, env));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("{}: stream thread failed; replacing it", collection, e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -160,5 +179,7 @@ public final class IngestPipeline implements AutoCloseable {
         // Leaving the group lets the other instances take the channels over at once.
         streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
         uploader.close();
+        workers.close();
+        gcIo.shutdownNow();
     }
 }

@@ -11,6 +11,8 @@ public final class IngestStores {
     public static final String L0 = "l0-buffer";
     /** segment id → SegmentInfo: every segment of the channel, in any state. */
     public static final String SEGMENTS = "segments";
+    /** task id → CompactionEntry: the coordinator's record of each compaction task it planned. */
+    public static final String COMPACTIONS = "compactions";
     /** Counters and markers: the segment counter, the L0 cut, pending flush barriers. */
     public static final String META = "meta";
 

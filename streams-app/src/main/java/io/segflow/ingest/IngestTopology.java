@@ -1,26 +1,48 @@
 package io.segflow.ingest;
 
 import io.segflow.collection.CollectionTopics;
+import io.segflow.compaction.CompactionStream;
+import io.segflow.schema.CompactionEntry;
+import io.segflow.schema.CompactionResult;
+import io.segflow.schema.CompactionTask;
 import io.segflow.schema.SegmentInfo;
+import io.segflow.schema.serde.AvroSerdes;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.Stores;
 
-/** Builds the ingest topology of a collection; the app and the topology tests both call {@link #build}. */
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.ToIntFunction;
+
+/**
+ * Builds the topology of a collection; the app and the topology tests both call {@link #build}.
+ * Two sub-topologies, both partitioned by channel: ingest and coordinator (sources {@code C.dml}
+ * and {@code C.compaction-results}), and the compaction stream (source {@code C.compaction-tasks}).
+ */
 public final class IngestTopology {
     private static final String SOURCE = "dml";
     private static final String PROCESSOR = "ingest";
+    private static final String TASKS_SOURCE = "compaction-tasks";
+    private static final String COMPACTION = "compaction";
+    private static final String RESULTS_OUT = "results-out";
 
     private IngestTopology() {
     }
 
-    public static Topology build(IngestContext ingest, Serde<SegmentInfo> segmentSerde) {
+    public static Topology build(IngestContext ingest) {
         String collection = ingest.collection();
+        Serde<SegmentInfo> segmentSerde = AvroSerdes.specific(ingest.registry(), SegmentInfo.class);
+        Serde<CompactionTask> taskSerde = AvroSerdes.specific(ingest.registry(), CompactionTask.class);
+        Serde<CompactionResult> resultSerde = AvroSerdes.specific(ingest.registry(), CompactionResult.class);
+        Serde<CompactionEntry> entrySerde = AvroSerdes.specific(ingest.registry(), CompactionEntry.class);
         Topology topology = new Topology();
-        topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), CollectionTopics.dml(collection));
-        topology.addProcessor(PROCESSOR, () -> new ChannelProcessor(ingest), SOURCE);
+        topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), CollectionTopics.dml(collection),
+                CollectionTopics.compactionResults(collection));
+        topology.addProcessor(PROCESSOR, () -> new ChannelProcessor(ingest, resultSerde.deserializer()), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IngestStores.ROWS),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled().withLoggingDisabled(), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IngestStores.L0),
@@ -29,11 +51,30 @@ public final class IngestTopology {
                 Serdes.Long(), segmentSerde), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IngestStores.META),
                 Serdes.String(), Serdes.Long()), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IngestStores.COMPACTIONS),
+                Serdes.String(), entrySerde), PROCESSOR);
         topology.addSink(ChannelProcessor.SEGMENTS_OUT, CollectionTopics.segments(collection),
                 anything(Serdes.Long().serializer()), anything(segmentSerde.serializer()), PROCESSOR);
         topology.addSink(ChannelProcessor.DLQ_OUT, CollectionTopics.dlq(collection),
                 anything(Serdes.ByteArray().serializer()), anything(Serdes.ByteArray().serializer()), PROCESSOR);
+        topology.addSink(ChannelProcessor.TASKS_OUT, CollectionTopics.compactionTasks(collection),
+                anything(Serdes.String().serializer()), anything(taskSerde.serializer()),
+                IngestTopology.<Object, Object>toChannel(task -> ((CompactionTask) task).getChannel()), PROCESSOR);
+
+        CompactionStream.Context stream = new CompactionStream.Context(ingest.spec(), ingest.compaction().settings(),
+                ingest.compaction().workers(), ingest.compaction().worker(), ingest.metrics(), ingest.settings().tickMs());
+        topology.addSource(TASKS_SOURCE, Serdes.String().deserializer(), taskSerde.deserializer(), CollectionTopics.compactionTasks(collection));
+        topology.addProcessor(COMPACTION, () -> new CompactionStream(stream), TASKS_SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CompactionStream.QUEUE),
+                Serdes.String(), entrySerde), COMPACTION);
+        topology.addSink(RESULTS_OUT, CollectionTopics.compactionResults(collection), Serdes.String().serializer(),
+                resultSerde.serializer(), toChannel((CompactionResult result) -> result.getChannel()), COMPACTION);
         return topology;
+    }
+
+    /** Tasks and results go to the partition of their channel, whatever their key hashes to. */
+    private static <K, V> StreamPartitioner<K, V> toChannel(ToIntFunction<V> channel) {
+        return (topic, key, value, partitions) -> Optional.of(Set.of(channel.applyAsInt(value)));
     }
 
     /** The processor forwards Objects to sinks of different types; each sink gets only its own. */

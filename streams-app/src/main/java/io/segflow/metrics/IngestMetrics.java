@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.segflow.schema.CompactionStatus;
+import io.segflow.schema.CompactionType;
 import io.segflow.schema.SegmentLevel;
 import io.segflow.schema.serde.BadInputReason;
 
@@ -48,6 +50,28 @@ public final class IngestMetrics {
 
     public void backpressure(long nanos) {
         registry.timer("segflow.ingest.backpressure", tags).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void compacted(CompactionType type, long bytesRead, long bytesWritten, long rowsDropped) {
+        Tags typeTag = Tags.of("type", type.name());
+        counter("segflow.compaction.tasks", "Compaction tasks committed", typeTag).increment();
+        counter("segflow.compaction.bytes.read", "Bytes compaction workers read", typeTag).increment(bytesRead);
+        counter("segflow.compaction.bytes.written", "Bytes compaction workers wrote", typeTag).increment(bytesWritten);
+        counter("segflow.compaction.rows.dropped", "Deleted or expired rows compaction removed", typeTag).increment(rowsDropped);
+    }
+
+    public void compactionFailed(CompactionType type, CompactionStatus status) {
+        counter("segflow.compaction.failures", "Compaction attempts that failed or ran out of time",
+                Tags.of("type", type.name(), "status", status.name())).increment();
+    }
+
+    /** Objects garbage collection deleted: {@code kind} dropped (files of Dropped segments) or orphan. */
+    public void collected(String kind, long objects) {
+        counter("segflow.gc.objects.deleted", "Objects garbage collection deleted", Tags.of("kind", kind)).increment(objects);
+    }
+
+    public void collectFailed() {
+        counter("segflow.gc.delete.failures", "Failed attempts to delete an object (retried at the next round)", Tags.empty()).increment();
     }
 
     private Counter counter(String name, String description, Tags extra) {

@@ -1,10 +1,7 @@
 package io.segflow.read;
 
-import io.minio.GetObjectArgs;
-import io.minio.GetObjectResponse;
 import io.segflow.embedded.Folders;
 import io.segflow.storage.ObjectStorage;
-import io.segflow.storage.StorageException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,17 +46,9 @@ public final class SegmentFileCache {
                 return readLocal(local);
             }
         }
-        byte[] content = download(path);
+        byte[] content = storage.get(path);
         store(path, local, content);
         return content;
-    }
-
-    private byte[] download(String path) {
-        try (GetObjectResponse response = storage.client().getObject(GetObjectArgs.builder().bucket(storage.bucket()).object(path).build())) {
-            return response.readAllBytes();
-        } catch (Exception e) {
-            throw new StorageException("cannot read s3://" + storage.bucket() + "/" + path + ": " + e.getMessage(), e);
-        }
     }
 
     private void store(String path, Path local, byte[] content) {

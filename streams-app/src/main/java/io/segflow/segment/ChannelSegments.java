@@ -167,11 +167,21 @@ public final class ChannelSegments {
         return info.getId();
     }
 
-    private SegmentInfo open(String partition, SegmentLevel level, long position, int schemaVersion, long nowMs) {
+    /** A new segment id of the channel: for a segment opened here or a compaction output. */
+    public long allocateId() {
         long counter = meta.get(SEGMENT_COUNTER) == null ? 1 : meta.get(SEGMENT_COUNTER) + 1;
         meta.put(SEGMENT_COUNTER, counter);
+        return SegmentIds.id(counter, channel);
+    }
+
+    /** Ids of the segments not yet flushed: their files may be being written. */
+    public Set<Long> activeIds() {
+        return Set.copyOf(active.keySet());
+    }
+
+    private SegmentInfo open(String partition, SegmentLevel level, long position, int schemaVersion, long nowMs) {
         SegmentInfo info = SegmentInfo.newBuilder()
-                .setId(SegmentIds.id(counter, channel)).setCollection(collection).setChannel(channel).setPartition(partition)
+                .setId(allocateId()).setCollection(collection).setChannel(channel).setPartition(partition)
                 .setLevel(level).setState(level == SegmentLevel.L0 ? SegmentState.SEALED : SegmentState.GROWING)
                 .setRows(0).setMinPosition(position).setMaxPosition(position)
                 .setCreatedAtMs(nowMs).setLastWriteMs(nowMs).setSchemaVersion(schemaVersion).build();
@@ -186,8 +196,9 @@ public final class ChannelSegments {
     }
 
     /** A sealed L0 segment for the deletes of {@code batch}, to be flushed. */
-    public SegmentInfo openL0(L0Batch batch, String reason, int schemaVersion, long nowMs) {
+    public SegmentInfo openL0(L0Batch batch, String reason, int schemaVersion, long oldestDeleteMs, long nowMs) {
         SegmentInfo info = open(L0_PARTITION, SegmentLevel.L0, batch.minPosition(), schemaVersion, nowMs);
+        info.setOldestDeleteMs(oldestDeleteMs);
         info.setMaxPosition(batch.maxPosition());
         info.setRows(batch.entries());
         info.setBytes(batch.bytes());
@@ -264,7 +275,7 @@ public final class ChannelSegments {
      * the segment's rows leave the row store. Returns the Flushed info, or null if the segment is
      * no longer waiting (an upload finished twice).
      */
-    public SegmentInfo complete(FlushResult result) {
+    public SegmentInfo complete(FlushResult result, long nowMs) {
         SegmentInfo info = active.get(result.segmentId());
         if (info == null || info.getState() != SegmentState.SEALED) {
             return null;
@@ -285,6 +296,12 @@ public final class ChannelSegments {
         info.setInsertLogPaths(result.insertLogs());
         info.setDeltaLogPaths(result.deltaLogs());
         info.setStatsLogPath(result.statsLog());
+        info.setFlushedAtMs(nowMs);
+        info.setMinEventMs(result.minEventMs());
+        info.setMaxEventMs(result.maxEventMs());
+        if (info.getLevel() == SegmentLevel.L0) {
+            info.setDeltaLogBytes(result.bytes());
+        }
         segments.put(info.getId(), info);
         active.remove(info.getId());
         if (info.getLevel() == SegmentLevel.L0) {

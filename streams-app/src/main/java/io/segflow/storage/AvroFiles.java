@@ -8,6 +8,7 @@ import org.apache.avro.file.SeekableByteArrayInput;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -69,6 +70,11 @@ public final class AvroFiles {
     /** Every record of a file, as generic records in the file's own schema. */
     public static <T> List<T> read(byte[] file) {
         return readWith(file, new GenericDatumReader<>());
+    }
+
+    /** Every record of a file, resolved from the file's schema to {@code readerSchema} (Avro schema resolution). */
+    public static List<GenericRecord> read(byte[] file, Schema readerSchema) {
+        return readWith(file, new GenericDatumReader<>(null, readerSchema));
     }
 
     /** Every record of a file, as instances of a generated type. */

@@ -8,7 +8,9 @@ import java.util.List;
  * @param rows           rows written (L1) or deletes written (L0)
  * @param deletedAtFlush L1 rows not written because a delete already hit them
  * @param minPk          smallest written primary key (Long or String), or null
+ * @param minEventMs     smallest event time of a written row (L1), 0 if none
  */
 public record FlushResult(int channel, long segmentId, List<String> insertLogs, List<String> deltaLogs, String statsLog,
-                          long bytes, long rows, long deletedAtFlush, Object minPk, Object maxPk, int schemaVersion) {
+                          long bytes, long rows, long deletedAtFlush, Object minPk, Object maxPk, int schemaVersion,
+                          long minEventMs, long maxEventMs) {
 }

@@ -16,7 +16,7 @@ public final class ObjectPaths {
         return segment(collection, channel, segmentId) + "insert_log/" + index + ".avro";
     }
 
-    public static String deltaLog(String collection, int channel, long segmentId, int index) {
+    public static String deltaLog(String collection, int channel, long segmentId, long index) {
         return segment(collection, channel, segmentId) + "delta_log/" + index + ".avro";
     }
 

@@ -1,9 +1,21 @@
 package io.segflow.storage;
 
 import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
+import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
+import io.minio.ObjectWriteArgs;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
+
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The deployment's bucket, through the MinIO client, as it would be on MinIO or AWS. */
 public final class ObjectStorage implements AutoCloseable {
@@ -43,6 +55,39 @@ public final class ObjectStorage implements AutoCloseable {
         } catch (Exception e) {
             throw new StorageException("cannot create bucket s3://" + bucket + " at " + endpoint + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The bytes of {@code object}. */
+    public byte[] get(String object) {
+        try (GetObjectResponse response = client.getObject(GetObjectArgs.builder().bucket(bucket).object(object).build())) {
+            return response.readAllBytes();
+        } catch (Exception e) {
+            throw new StorageException("cannot read s3://" + bucket + "/" + object + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code object} in one PUT: left to choose, the client splits anything over 5 MiB into
+     * a multipart upload, which costs more requests and makes the server copy the parts once more.
+     */
+    public void put(String object, byte[] bytes) throws Exception {
+        long partSize = Math.min(Math.max(bytes.length, ObjectWriteArgs.MIN_MULTIPART_SIZE), ObjectWriteArgs.MAX_PART_SIZE);
+        client.putObject(PutObjectArgs.builder().bucket(bucket).object(object)
+                .stream(new ByteArrayInputStream(bytes), bytes.length, partSize).contentType("application/avro").build());
+    }
+
+    /** Deletes {@code object}; deleting one that is gone succeeds (S3 semantics). */
+    public void remove(String object) throws Exception {
+        client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(object).build());
+    }
+
+    /** Every object under {@code prefix}, with its size and last-modified time. */
+    public List<Item> list(String prefix) throws Exception {
+        List<Item> items = new ArrayList<>();
+        for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
+            items.add(result.get());
+        }
+        return items;
     }
 
     /** Whether the bucket answers; for health checks. */

@@ -54,6 +54,8 @@ public final class SegmentFiles {
         long written = 0;
         long deletedAtFlush = 0;
         PkRange pks = new PkRange();
+        long minEvent = Long.MAX_VALUE;
+        long maxEvent = 0;
         for (StoredRow row : job.rows()) {
             if (job.newerDeletes().newestDelete(row.pk()) > row.position()) {
                 deletedAtFlush++;
@@ -62,6 +64,8 @@ public final class SegmentFiles {
             chunk.add(encoder.encode(row, job.channel()));
             pks.add(PrimaryKeys.decode(spec.getPkType(), row.pk()));
             bloom.put(row.pk());
+            minEvent = Math.min(minEvent, row.timestamp());
+            maxEvent = Math.max(maxEvent, row.timestamp());
             written++;
             if (chunk.size() == rowsPerInsertLog) {
                 files.put(ObjectPaths.insertLog(collection, job.channel(), job.segmentId(), files.size()),
@@ -80,7 +84,7 @@ public final class SegmentFiles {
         files.put(statsLog, AvroFiles.write(SegmentStats.getClassSchema(), List.of(stats)));
         long bytes = files.values().stream().mapToLong(f -> f.length).sum();
         return new Built(files, new FlushResult(job.channel(), job.segmentId(), insertLogs, List.of(), statsLog, bytes, written,
-                deletedAtFlush, pks.min(), pks.max(), spec.getSchemaVersion()));
+                deletedAtFlush, pks.min(), pks.max(), spec.getSchemaVersion(), written == 0 ? 0 : minEvent, maxEvent));
     }
 
     private Built deltaLog(FlushJob job) {
@@ -89,10 +93,11 @@ public final class SegmentFiles {
         PkRange pks = new PkRange();
         job.deletes().forEach(entry -> pks.add(PrimaryKeys.plain(entry.getPk())));
         return new Built(Map.of(path, file), new FlushResult(job.channel(), job.segmentId(), List.of(), List.of(path), null,
-                file.length, job.deletes().size(), 0, pks.min(), pks.max(), job.spec().getSchemaVersion()));
+                file.length, job.deletes().size(), 0, pks.min(), pks.max(), job.spec().getSchemaVersion(), 0, 0));
     }
 
-    private static byte[] serialize(BloomFilter<byte[]> bloom) {
+    /** A bloom filter as its stats log keeps it (Guava writeTo). */
+    public static byte[] serialize(BloomFilter<byte[]> bloom) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             bloom.writeTo(out);

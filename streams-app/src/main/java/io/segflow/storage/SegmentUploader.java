@@ -1,14 +1,11 @@
 package io.segflow.storage;
 
-import io.minio.ObjectWriteArgs;
-import io.minio.PutObjectArgs;
 import io.segflow.failpoint.Failpoints;
 import io.segflow.metrics.IngestMetrics;
 import io.segflow.schema.SegmentLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,7 +66,7 @@ public final class SegmentUploader implements AutoCloseable {
                 boolean first = true;
                 for (Map.Entry<String, byte[]> file : built.files().entrySet()) {
                     object = file.getKey();
-                    put(file.getKey(), file.getValue());
+                    storage.put(file.getKey(), file.getValue());
                     if (first) {
                         Failpoints.reach(job.level() == SegmentLevel.L0 ? Failpoints.L0_UPLOADED : Failpoints.UPLOAD_PARTIAL);
                         first = false;
@@ -95,16 +92,6 @@ public final class SegmentUploader implements AutoCloseable {
             }
         }
         return null;
-    }
-
-    /**
-     * One PUT per file: left to choose, the client splits anything over 5 MiB into a multipart
-     * upload, which costs more requests and makes the server copy the parts once more.
-     */
-    private void put(String object, byte[] bytes) throws Exception {
-        long partSize = Math.min(Math.max(bytes.length, ObjectWriteArgs.MIN_MULTIPART_SIZE), ObjectWriteArgs.MAX_PART_SIZE);
-        storage.client().putObject(PutObjectArgs.builder().bucket(storage.bucket()).object(object)
-                .stream(new ByteArrayInputStream(bytes), bytes.length, partSize).contentType("application/avro").build());
     }
 
     @Override

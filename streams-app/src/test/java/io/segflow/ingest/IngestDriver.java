@@ -2,7 +2,13 @@ package io.segflow.ingest;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.segflow.collection.CollectionTopics;
+import io.segflow.compaction.CompactionParts;
+import io.segflow.compaction.CompactionWorker;
+import io.segflow.compaction.CompactionWorkers;
+import io.segflow.compaction.RewriteFiles;
 import io.segflow.config.ConfigLoader;
+import io.segflow.config.SegflowConfig;
+import io.segflow.read.FilePins;
 import io.segflow.metrics.IngestMetrics;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.InMemorySchemaRegistry;
@@ -34,6 +40,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -52,6 +60,8 @@ final class IngestDriver implements AutoCloseable {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final TopologyTestDriver driver;
     private final SegmentUploader uploader;
+    private final CompactionWorkers workers;
+    private final ExecutorService gcIo;
     private final TestInputTopic<byte[], byte[]> dml;
     private final TestOutputTopic<Long, SegmentInfo> segments;
     private final TestOutputTopic<byte[], byte[]> dlq;
@@ -64,17 +74,23 @@ final class IngestDriver implements AutoCloseable {
         this.registry = registry;
         this.rows = new DmlRecords(spec);
         this.values = new AvroWireSerializer<>(registry, true);
-        IngestSettings ingest = ConfigLoader.load(null, Map.of(), settings).ingest();
+        SegflowConfig config = ConfigLoader.load(null, Map.of(), settings);
+        IngestSettings ingest = config.ingest();
         IngestMetrics metrics = new IngestMetrics(meters, spec.getName());
         uploader = new SegmentUploader("test", storage, new SegmentFiles(registry, ingest.seal().rowsPerInsertLog(), ingest.bloomFpp()),
                 2, 50, 200, metrics);
         Serde<SegmentInfo> segmentSerde = AvroSerdes.specific(registry, SegmentInfo.class);
-        IngestContext context = new IngestContext(spec.getName(), current::get, registry, ingest, uploader, metrics, flushes, Map.of(), new ChannelFences());
+        workers = new CompactionWorkers("test", 1);
+        gcIo = Executors.newSingleThreadExecutor();
+        CompactionParts compaction = new CompactionParts(config.compaction(), storage, new FilePins(), workers,
+                new CompactionWorker(storage, new RewriteFiles(ingest.seal().rowsPerInsertLog(), ingest.bloomFpp())), gcIo);
+        IngestContext context = new IngestContext(spec.getName(), current::get, registry, ingest, uploader, metrics, flushes, Map.of(),
+                new ChannelFences(), compaction);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test-" + spec.getName());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(IngestTopology.build(context, segmentSerde), props, Instant.ofEpochMilli(1_000_000));
+        driver = new TopologyTestDriver(IngestTopology.build(context), props, Instant.ofEpochMilli(1_000_000));
         dml = driver.createInputTopic(CollectionTopics.dml(spec.getName()), new ByteArraySerializer(), new ByteArraySerializer());
         segments = driver.createOutputTopic(CollectionTopics.segments(spec.getName()), new LongDeserializer(), segmentSerde.deserializer());
         dlq = driver.createOutputTopic(CollectionTopics.dlq(spec.getName()), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -143,5 +159,7 @@ final class IngestDriver implements AutoCloseable {
     public void close() {
         driver.close();
         uploader.close();
+        workers.close();
+        gcIo.shutdownNow();
     }
 }

@@ -1,0 +1,155 @@
+package io.segflow.compaction;
+
+import com.google.common.hash.BloomFilter;
+import com.google.common.hash.Funnels;
+import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.CompactionResult;
+import io.segflow.schema.CompactionStatus;
+import io.segflow.schema.CompactionTask;
+import io.segflow.schema.CompactionType;
+import io.segflow.schema.DeltaAppend;
+import io.segflow.schema.DeltaEntry;
+import io.segflow.schema.SegmentInfo;
+import io.segflow.schema.SegmentStats;
+import io.segflow.schema.dml.PrimaryKeys;
+import io.segflow.storage.AvroFiles;
+import io.segflow.storage.ObjectPaths;
+import io.segflow.storage.ObjectStorage;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Runs one compaction task against object storage, off the stream thread. It reads only what the
+ * task names (written by the coordinator when it planned) and writes only under the task's
+ * pre-allocated output ids, so a retry overwrites its earlier attempt and a crash leaves at worst
+ * orphans. It changes no metadata: the coordinator commits what it returns.
+ */
+public final class CompactionWorker {
+    private final ObjectStorage storage;
+    private final RewriteFiles files;
+
+    public CompactionWorker(ObjectStorage storage, RewriteFiles files) {
+        this.storage = storage;
+        this.files = files;
+    }
+
+    /** What the task produced; throws if it failed (the stream retries it). */
+    public CompactionResult run(CompactionTask task, CollectionSpec spec, int attempt, long nowMs) {
+        CompactionResult.Builder result = CompactionResult.newBuilder().setTaskId(task.getTaskId()).setTriggerId(task.getTriggerId())
+                .setCollection(task.getCollection()).setChannel(task.getChannel()).setType(task.getType())
+                .setStatus(CompactionStatus.COMPLETED).setInputs(task.getInputs()).setAttempt(attempt);
+        if (task.getType() == CompactionType.L0_DELETE) {
+            routeDeletes(task, result);
+        } else {
+            rewrite(task, spec, nowMs, result);
+        }
+        return result.setCompletedAtMs(System.currentTimeMillis()).build();
+    }
+
+    /**
+     * L0 delete: each target gets one delta log of the deletes that can reach it: newer than its
+     * oldest row, and a key its bloom filter may hold (no false negatives, so no delete is lost).
+     */
+    private void routeDeletes(CompactionTask task, CompactionResult.Builder result) {
+        List<DeltaEntry> deletes = new ArrayList<>();
+        long read = 0;
+        for (String path : task.getDeltaLogs()) {
+            byte[] file = read(path);
+            read += file.length;
+            deletes.addAll(AvroFiles.read(file, DeltaEntry.class));
+        }
+        List<byte[]> keys = deletes.stream().map(d -> PrimaryKeys.encode(PrimaryKeys.plain(d.getPk()))).toList();
+        Map<Long, SegmentInfo> segments = byId(task.getInputSegments());
+        List<DeltaAppend> appends = new ArrayList<>();
+        for (long target : task.getTargets()) {
+            SegmentInfo segment = segments.get(target);
+            byte[] statsFile = read(segment.getStatsLogPath());
+            read += statsFile.length;
+            BloomFilter<byte[]> bloom = bloom(AvroFiles.read(statsFile, SegmentStats.class).get(0));
+            List<DeltaEntry> reaching = new ArrayList<>();
+            for (int i = 0; i < deletes.size(); i++) {
+                if (deletes.get(i).getPosition() > segment.getMinPosition() && bloom.mightContain(keys.get(i))) {
+                    reaching.add(deletes.get(i));
+                }
+            }
+            if (!reaching.isEmpty()) {
+                String path = ObjectPaths.deltaLog(task.getCollection(), task.getChannel(), target, task.getOutputIds().get(0));
+                byte[] file = AvroFiles.write(DeltaEntry.getClassSchema(), reaching);
+                put(path, file);
+                appends.add(new DeltaAppend(target, path, (long) reaching.size(), (long) file.length));
+            }
+        }
+        result.setDeltaAppends(appends).setBytesRead(read);
+    }
+
+    /** Mix, single, sort, schema bump, clustering, force merge: read, drop what is gone, order, write target-size outputs. */
+    private void rewrite(CompactionTask task, CollectionSpec spec, long nowMs, CompactionResult.Builder result) {
+        Map<ByteBuffer, Long> deletes = new HashMap<>();
+        long read = 0;
+        for (String path : task.getDeltaLogs()) {
+            byte[] file = read(path);
+            read += file.length;
+            for (DeltaEntry entry : AvroFiles.<DeltaEntry>read(file, DeltaEntry.class)) {
+                deletes.merge(ByteBuffer.wrap(PrimaryKeys.encode(PrimaryKeys.plain(entry.getPk()))), entry.getPosition(), Math::max);
+            }
+        }
+        Map<Long, SegmentInfo> segments = byId(task.getInputSegments());
+        RewriteFiles.Rows rows = files.rows(spec);
+        long inputRows = 0;
+        long inputBytes = 0;
+        for (long id : task.getInputs()) {
+            SegmentInfo input = segments.get(id);
+            inputRows += input.getRows();
+            inputBytes += input.getBytes();
+            for (String path : input.getInsertLogPaths()) {
+                byte[] file = read(path);
+                read += file.length;
+                rows.addLive(file, deletes, nowMs);
+            }
+        }
+        String partition = segments.get(task.getInputs().get(0)).getPartition();
+        long bytesPerRow = inputRows == 0 ? 1 : Math.max(1, inputBytes / inputRows);
+        List<SegmentInfo> outputs = files.write(task, spec, partition, rows, bytesPerRow, nowMs, this::put);
+        result.setOutputs(outputs).setBytesRead(read).setRowsDropped(rows.dropped());
+    }
+
+    private byte[] read(String path) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("compaction cancelled");
+        }
+        return storage.get(path);
+    }
+
+    private void put(String path, byte[] bytes) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("compaction cancelled");
+        }
+        try {
+            storage.put(path, bytes);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write s3://" + storage.bucket() + "/" + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<Long, SegmentInfo> byId(List<SegmentInfo> segments) {
+        Map<Long, SegmentInfo> byId = new HashMap<>();
+        segments.forEach(s -> byId.put(s.getId(), s));
+        return byId;
+    }
+
+    private static BloomFilter<byte[]> bloom(SegmentStats stats) {
+        try {
+            return BloomFilter.readFrom(new ByteArrayInputStream(stats.getBloomFilter().array()), Funnels.byteArrayFunnel());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the bloom filter of segment " + stats.getSegmentId(), e);
+        }
+    }
+}

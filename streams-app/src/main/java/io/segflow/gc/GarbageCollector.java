@@ -1,0 +1,163 @@
+package io.segflow.gc;
+
+import io.minio.messages.Item;
+import io.segflow.compaction.CompactionSettings;
+import io.segflow.metrics.IngestMetrics;
+import io.segflow.read.FilePins;
+import io.segflow.schema.SegmentInfo;
+import io.segflow.schema.SegmentState;
+import io.segflow.storage.ObjectPaths;
+import io.segflow.storage.ObjectStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.LongConsumer;
+
+/**
+ * Garbage collection of one channel's objects. Decisions are made on the stream thread from the
+ * catalog; deletes run on the I/O executor, and a segment's tombstone is published only once
+ * every one of its files is gone. Files of a Dropped segment go after the grace period, unless a
+ * read pins one of them or a live segment shares it (a delta log carried onto a compaction output).
+ * Orphans (objects under the channel that no segment references, from a crashed upload or a
+ * rejected compaction) go once older than their own grace period. A failed delete is counted,
+ * logged and tried again at the next round.
+ */
+public final class GarbageCollector {
+    private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
+
+    private final String collection;
+    private final int channel;
+    private final CompactionSettings settings;
+    private final ObjectStorage storage;
+    private final FilePins pins;
+    private final ExecutorService io;
+    private final IngestMetrics metrics;
+    private final Set<Long> deleting = ConcurrentHashMap.newKeySet();
+    private final BlockingQueue<Long> gone = new LinkedBlockingQueue<>();
+    private volatile boolean listing;
+    private long lastRun;
+    private long lastOrphanRun;
+
+    public GarbageCollector(String collection, int channel, CompactionSettings settings, ObjectStorage storage, FilePins pins,
+                            ExecutorService io, IngestMetrics metrics, long nowMs) {
+        this.collection = collection;
+        this.channel = channel;
+        this.settings = settings;
+        this.storage = storage;
+        this.pins = pins;
+        this.io = io;
+        this.metrics = metrics;
+        this.lastRun = nowMs;
+        this.lastOrphanRun = nowMs;
+    }
+
+    /**
+     * One round, on the stream thread. {@code settled}: the channel's Flushed and Dropped segments;
+     * {@code inProgress}: ids whose objects are being written (unflushed segments, compaction
+     * outputs); {@code tombstone} receives each Dropped segment whose files are all gone.
+     */
+    public void tick(Collection<SegmentInfo> settled, Set<Long> inProgress, long nowMs, LongConsumer tombstone) {
+        for (Long id = gone.poll(); id != null; id = gone.poll()) {
+            deleting.remove(id);
+            tombstone.accept(id);
+        }
+        if (nowMs - lastRun >= settings.gcIntervalMs()) {
+            lastRun = nowMs;
+            collectDropped(settled, nowMs);
+        }
+        if (nowMs - lastOrphanRun >= settings.orphanIntervalMs() && !listing) {
+            lastOrphanRun = nowMs;
+            collectOrphans(settled, inProgress, nowMs);
+        }
+    }
+
+    private void collectDropped(Collection<SegmentInfo> settled, long nowMs) {
+        Set<String> live = new HashSet<>();
+        settled.stream().filter(s -> s.getState() != SegmentState.DROPPED).forEach(s -> live.addAll(paths(s)));
+        for (SegmentInfo segment : settled) {
+            if (segment.getState() != SegmentState.DROPPED || nowMs - segment.getDroppedAtMs() < settings.gcGraceMs()
+                    || deleting.contains(segment.getId())) {
+                continue;
+            }
+            List<String> files = paths(segment).stream().filter(path -> !live.contains(path)).toList();
+            if (files.stream().anyMatch(pins::isPinned)) {
+                log.debug("{}: channel {}: segment {} is Dropped but a read pins its files; kept", collection, channel, segment.getId());
+                continue;
+            }
+            deleting.add(segment.getId());
+            io.execute(() -> {
+                if (removeAll(files)) {
+                    metrics.collected("dropped", files.size());
+                    gone.add(segment.getId());
+                } else {
+                    deleting.remove(segment.getId());
+                }
+            });
+        }
+    }
+
+    private void collectOrphans(Collection<SegmentInfo> settled, Set<Long> inProgress, long nowMs) {
+        Set<String> referenced = new HashSet<>();
+        settled.forEach(s -> referenced.addAll(paths(s)));
+        Set<String> writing = new HashSet<>();
+        inProgress.forEach(id -> writing.add(ObjectPaths.segment(collection, channel, id)));
+        long cutoff = nowMs - settings.orphanGraceMs();
+        String prefix = collection + "/" + channel + "/";
+        listing = true;
+        io.execute(() -> {
+            try {
+                List<String> orphans = new ArrayList<>();
+                for (Item item : storage.list(prefix)) {
+                    String path = item.objectName();
+                    boolean young = item.lastModified().toInstant().toEpochMilli() > cutoff;
+                    boolean inWriting = writing.stream().anyMatch(path::startsWith);
+                    if (!referenced.contains(path) && !young && !inWriting && !pins.isPinned(path)) {
+                        orphans.add(path);
+                    }
+                }
+                if (!orphans.isEmpty() && removeAll(orphans)) {
+                    metrics.collected("orphan", orphans.size());
+                    log.info("{}: channel {}: deleted {} orphan objects", collection, channel, orphans.size());
+                }
+            } catch (Exception e) {
+                metrics.collectFailed();
+                log.warn("{}: channel {}: cannot list s3://{}/{} for orphans: {}; trying again next round", collection, channel,
+                        storage.bucket(), prefix, e.toString());
+            } finally {
+                listing = false;
+            }
+        });
+    }
+
+    private boolean removeAll(List<String> files) {
+        for (String file : files) {
+            try {
+                storage.remove(file);
+            } catch (Exception e) {
+                metrics.collectFailed();
+                log.warn("{}: channel {}: cannot delete s3://{}/{}: {}; trying again next round", collection, channel, storage.bucket(),
+                        file, e.toString());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> paths(SegmentInfo segment) {
+        List<String> paths = new ArrayList<>(segment.getInsertLogPaths());
+        paths.addAll(segment.getDeltaLogPaths());
+        if (segment.getStatsLogPath() != null) {
+            paths.add(segment.getStatsLogPath());
+        }
+        return paths;
+    }
+}
