@@ -1,5 +1,8 @@
 package io.segflow.api;
 
+import io.segflow.catalog.Compactions;
+import io.segflow.compaction.ManualCompaction;
+import io.segflow.schema.CollectionSpec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,7 +33,8 @@ import java.util.Map;
  * {@code POST /collections/{name}/fields}, {@code GET /collections/{name}/segments},
  * {@code POST /collections/{name}/flush}, {@code GET /collections/{name}/flushes/{id}},
  * {@code GET /collections/{name}/count}, {@code GET /collections/{name}/rows/{pk}},
- * {@code POST /collections/{name}/search} and
+ * {@code POST /collections/{name}/search}, {@code POST /collections/{name}/compact},
+ * {@code GET /collections/{name}/compactions/{id}} and
  * {@code GET /metrics}. Errors are JSON {@code {"error": "..."}} with 400, 404, 409, 503 or 504.
  */
 public final class ApiServer implements AutoCloseable {
@@ -40,7 +44,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** What the API serves. */
     public record Services(CollectionService collections, HealthCheck health, IngestPipelines pipelines, SegmentCatalog segments,
-                           FlushService flushes, ReadService reads, PrometheusMeterRegistry meters) {
+                           FlushService flushes, ReadService reads, Compactions compactions, PrometheusMeterRegistry meters) {
     }
 
     private final JsonHttpServer http;
@@ -104,6 +108,14 @@ public final class ApiServer implements AutoCloseable {
         });
         http.route("POST", "/collections/{name}/search", request ->
                 services.reads().search(request.pathParam("name"), body(request, SearchRequest.class), isLocal(request)));
+        http.route("POST", "/collections/{name}/compact", request -> {
+            CollectionSpec spec = collections.get(request.pathParam("name"));
+            ManualCompaction manual = body(request, CompactRequest.class).toManual();
+            boolean dryRun = manual.dryRun() || request.queryParam("dryRun").filter("true"::equals).isPresent();
+            return dryRun ? services.compactions().dryRun(spec, manual, isLocal(request)) : services.compactions().submit(spec, manual);
+        });
+        http.route("GET", "/collections/{name}/compactions/{id}", request ->
+                services.compactions().status(collections.get(request.pathParam("name")), request.pathParam("id"), isLocal(request)));
         http.route("GET", "/metrics", request -> new JsonHttpServer.Text(PROMETHEUS_TEXT, services.meters().scrape()));
     }
 

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segflow.api.ApiServer;
 import io.segflow.api.HealthCheck;
 import io.segflow.catalog.Peers;
+import io.segflow.catalog.Compactions;
 import io.segflow.catalog.SegmentCatalog;
 import io.segflow.collection.CollectionCatalog;
 import io.segflow.collection.CollectionDefinition;
@@ -115,6 +116,7 @@ public final class SegflowApp implements AutoCloseable {
         pipelines.start();
         flushes = own(new FlushService(pipelines, new Peers(JSON), topics.clientConfig()));
         segments = new SegmentCatalog(pipelines, JSON);
+        Compactions compactions = own(new Compactions(pipelines, JSON, topics.clientConfig()));
         HealthCheck health = new HealthCheck(Map.of(
                 "kafka", () -> topics.admin().describeCluster().clusterId().get(5, TimeUnit.SECONDS),
                 "schemaRegistry", registry::subjects,
@@ -124,7 +126,7 @@ public final class SegflowApp implements AutoCloseable {
                 config.getLong(SegflowConfig.READ_CACHE_BYTES));
         reads = new ReadService(pipelines, collections, registry, new DecodedFiles(files, config.getLong(SegflowConfig.READ_MEMORY_BYTES)),
                 pins, JSON, Clock.systemUTC());
-        ApiServer api = own(ApiServer.start(new ApiServer.Services(collections, health, pipelines, segments, flushes, reads, meters),
+        ApiServer api = own(ApiServer.start(new ApiServer.Services(collections, health, pipelines, segments, flushes, reads, compactions, meters),
                 httpHost, httpPort));
         endpoints = new Endpoints(bootstrap, registryUrl, s3Endpoint, "http://" + httpHost + ":" + api.port());
     }

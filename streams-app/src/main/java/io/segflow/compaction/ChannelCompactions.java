@@ -38,6 +38,8 @@ import java.util.function.LongSupplier;
  * rejected (its files are orphans for garbage collection).
  */
 public final class ChannelCompactions {
+    /** Task id of the entry recording that a channel planned a manual request. */
+    public static final String REQUEST_PREFIX = "request/";
     private static final Logger log = LoggerFactory.getLogger(ChannelCompactions.class);
 
     /** Where the coordinator's decisions go: the catalog topic and the task topic (same transaction as the stores). */
@@ -138,6 +140,12 @@ public final class ChannelCompactions {
         CompactionView view = view(spec, minUnflushedRowPosition, nowMs);
         List<CompactionPlan> plans = CompactionPlanner.manual(request, settings.thresholds(), view, spec.getClusteringKey() != null);
         emit(plans, request.id(), view, nowMs);
+        // A marker that this channel has planned the request, even when it planned nothing.
+        CompactionTask marker = CompactionTask.newBuilder().setTaskId(REQUEST_PREFIX + request.id()).setTriggerId(request.id())
+                .setCollection(collection).setChannel(channel).setType(request.type()).setInputs(List.of()).setTargetLevel(SegmentLevel.L1)
+                .setPriority(0).setReason(plans.size() + " plans").setCreatedAtMs(nowMs).build();
+        entries.put(marker.getTaskId(), CompactionEntry.newBuilder().setTask(marker).setState(TaskState.CLEANED.name()).setUpdatedAtMs(nowMs)
+                .setRequestChannels(request.channel() == null ? spec.getChannels() : 1).build());
         return plans;
     }
 
@@ -178,11 +186,13 @@ public final class ChannelCompactions {
     }
 
     private CompactionTask task(CompactionPlan plan, String triggerId, CompactionView view, long nowMs) {
+        // Copies: the catalog's entries change as deletes reach them, and the commit compares against the plan's.
         List<SegmentInfo> described = new ArrayList<>();
+        plan.inputs().forEach(id -> described.add(SegmentInfo.newBuilder(settled.get(id)).build()));
+        plan.targets().forEach(id -> described.add(SegmentInfo.newBuilder(settled.get(id)).build()));
+        // An L0 delete moves its L0 segments' deletes; a rewrite applies its inputs' own.
         Set<String> deltaLogs = new LinkedHashSet<>();
-        plan.inputs().forEach(id -> described.add(settled.get(id)));
-        plan.targets().forEach(id -> described.add(settled.get(id)));
-        described.forEach(s -> deltaLogs.addAll(s.getDeltaLogPaths()));
+        plan.inputs().forEach(id -> deltaLogs.addAll(settled.get(id).getDeltaLogPaths()));
         if (plan.type() != CompactionType.L0_DELETE) {
             // A rewrite applies every flushed delete of the channel that can reach its rows: those in L0 segments too.
             settled.values().stream().filter(s -> s.getState() == SegmentState.FLUSHED && s.getLevel() == SegmentLevel.L0)

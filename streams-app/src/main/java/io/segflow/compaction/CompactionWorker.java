@@ -1,7 +1,6 @@
 package io.segflow.compaction;
 
 import com.google.common.hash.BloomFilter;
-import com.google.common.hash.Funnels;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.CompactionResult;
 import io.segflow.schema.CompactionStatus;
@@ -10,20 +9,22 @@ import io.segflow.schema.CompactionType;
 import io.segflow.schema.DeltaAppend;
 import io.segflow.schema.DeltaEntry;
 import io.segflow.schema.SegmentInfo;
-import io.segflow.schema.SegmentStats;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.storage.AvroFiles;
 import io.segflow.storage.ObjectPaths;
 import io.segflow.storage.ObjectStorage;
+import io.segflow.storage.SegmentFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -33,6 +34,7 @@ import java.util.concurrent.CancellationException;
  * orphans. It changes no metadata: the coordinator commits what it returns.
  */
 public final class CompactionWorker {
+    private static final Logger log = LoggerFactory.getLogger(CompactionWorker.class);
     private final ObjectStorage storage;
     private final RewriteFiles files;
 
@@ -73,7 +75,7 @@ public final class CompactionWorker {
             SegmentInfo segment = segments.get(target);
             byte[] statsFile = read(segment.getStatsLogPath());
             read += statsFile.length;
-            BloomFilter<byte[]> bloom = bloom(AvroFiles.read(statsFile, SegmentStats.class).get(0));
+            BloomFilter<byte[]> bloom = SegmentFiles.bloom(statsFile);
             List<DeltaEntry> reaching = new ArrayList<>();
             for (int i = 0; i < deletes.size(); i++) {
                 if (deletes.get(i).getPosition() > segment.getMinPosition() && bloom.mightContain(keys.get(i))) {
@@ -94,14 +96,23 @@ public final class CompactionWorker {
     private void rewrite(CompactionTask task, CollectionSpec spec, long nowMs, CompactionResult.Builder result) {
         Map<ByteBuffer, Long> deletes = new HashMap<>();
         long read = 0;
+        Map<Long, SegmentInfo> segments = byId(task.getInputSegments());
+        Set<String> ownLogs = new HashSet<>();
+        task.getInputs().forEach(id -> ownLogs.addAll(segments.get(id).getDeltaLogPaths()));
         for (String path : task.getDeltaLogs()) {
-            byte[] file = read(path);
-            read += file.length;
-            for (DeltaEntry entry : AvroFiles.<DeltaEntry>read(file, DeltaEntry.class)) {
+            Optional<byte[]> file = ownLogs.contains(path) ? Optional.of(read(path)) : find(path);
+            if (file.isEmpty()) {
+                // An L0 segment compacted away since the plan: its deletes went into delta logs of the
+                // segments they reach, inputs included, which the commit carries over to the outputs.
+                log.info("{}: compaction {}: delta log {} is gone (its L0 segment was compacted); the commit carries its deletes over",
+                        task.getCollection(), task.getTaskId(), path);
+                continue;
+            }
+            read += file.get().length;
+            for (DeltaEntry entry : AvroFiles.<DeltaEntry>read(file.get(), DeltaEntry.class)) {
                 deletes.merge(ByteBuffer.wrap(PrimaryKeys.encode(PrimaryKeys.plain(entry.getPk()))), entry.getPosition(), Math::max);
             }
         }
-        Map<Long, SegmentInfo> segments = byId(task.getInputSegments());
         RewriteFiles.Rows rows = files.rows(spec);
         long inputRows = 0;
         long inputBytes = 0;
@@ -122,20 +133,28 @@ public final class CompactionWorker {
     }
 
     private byte[] read(String path) {
-        if (Thread.currentThread().isInterrupted()) {
-            throw new CancellationException("compaction cancelled");
-        }
+        checkCancelled();
         return storage.get(path);
     }
 
+    private Optional<byte[]> find(String path) {
+        checkCancelled();
+        return storage.find(path);
+    }
+
     private void put(String path, byte[] bytes) {
-        if (Thread.currentThread().isInterrupted()) {
-            throw new CancellationException("compaction cancelled");
-        }
+        checkCancelled();
         try {
             storage.put(path, bytes);
         } catch (Exception e) {
             throw new IllegalStateException("cannot write s3://" + storage.bucket() + "/" + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A task past its time limit is interrupted: stop at the next object. */
+    private static void checkCancelled() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("compaction cancelled");
         }
     }
 
@@ -145,11 +164,4 @@ public final class CompactionWorker {
         return byId;
     }
 
-    private static BloomFilter<byte[]> bloom(SegmentStats stats) {
-        try {
-            return BloomFilter.readFrom(new ByteArrayInputStream(stats.getBloomFilter().array()), Funnels.byteArrayFunnel());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the bloom filter of segment " + stats.getSegmentId(), e);
-        }
-    }
 }

@@ -63,7 +63,7 @@ public final class GarbageCollector {
     /**
      * One round, on the stream thread. {@code settled}: the channel's Flushed and Dropped segments;
      * {@code inProgress}: ids whose objects are being written (unflushed segments, compaction
-     * outputs); {@code tombstone} receives each Dropped segment whose files are all gone.
+     * outputs, targets of a running L0 delete, whose files it reads); {@code tombstone} receives each Dropped segment whose files are all gone.
      */
     public void tick(Collection<SegmentInfo> settled, Set<Long> inProgress, long nowMs, LongConsumer tombstone) {
         for (Long id = gone.poll(); id != null; id = gone.poll()) {
@@ -72,7 +72,7 @@ public final class GarbageCollector {
         }
         if (nowMs - lastRun >= settings.gcIntervalMs()) {
             lastRun = nowMs;
-            collectDropped(settled, nowMs);
+            collectDropped(settled, inProgress, nowMs);
         }
         if (nowMs - lastOrphanRun >= settings.orphanIntervalMs() && !listing) {
             lastOrphanRun = nowMs;
@@ -80,12 +80,12 @@ public final class GarbageCollector {
         }
     }
 
-    private void collectDropped(Collection<SegmentInfo> settled, long nowMs) {
+    private void collectDropped(Collection<SegmentInfo> settled, Set<Long> inProgress, long nowMs) {
         Set<String> live = new HashSet<>();
         settled.stream().filter(s -> s.getState() != SegmentState.DROPPED).forEach(s -> live.addAll(paths(s)));
         for (SegmentInfo segment : settled) {
             if (segment.getState() != SegmentState.DROPPED || nowMs - segment.getDroppedAtMs() < settings.gcGraceMs()
-                    || deleting.contains(segment.getId())) {
+                    || deleting.contains(segment.getId()) || inProgress.contains(segment.getId())) {
                 continue;
             }
             List<String> files = paths(segment).stream().filter(path -> !live.contains(path)).toList();

@@ -60,6 +60,7 @@ public final class IngestPipeline implements AutoCloseable {
     private final HostInfo self;
     private final SegmentUploader uploader;
     private final CompactionWorkers workers;
+    private final CompactionSettings compaction;
     private final ExecutorService gcIo;
     private final FlushTracker flushes = new FlushTracker();
     private final ChannelFences fences = new ChannelFences();
@@ -75,6 +76,7 @@ public final class IngestPipeline implements AutoCloseable {
                 settings.uploadThreads(), settings.uploadBackoffMs(), settings.uploadMaxBackoffMs(), metrics);
         Map<String, Object> replayConfig = new HashMap<>(env.clientConfig());
         replayConfig.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId(collection));
+        this.compaction = env.compaction();
         this.workers = new CompactionWorkers(collection, env.compaction().workers());
         this.gcIo = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, collection + "-gc");
@@ -135,6 +137,10 @@ public final class IngestPipeline implements AutoCloseable {
         return streams.metrics().values().stream()
                 .filter(m -> m.metricName().group().equals("stream-thread-metrics") && m.metricName().name().equals(name))
                 .mapToDouble(m -> m.metricValue() instanceof Number n ? n.doubleValue() : 0).sum();
+    }
+
+    public CompactionSettings compactionSettings() {
+        return compaction;
     }
 
     public FlushTracker flushes() {

@@ -4,13 +4,8 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.hash.BloomFilter;
 import com.google.common.util.concurrent.UncheckedExecutionException;
-import com.google.common.hash.Funnels;
-import io.segflow.schema.SegmentStats;
-import io.segflow.storage.AvroFiles;
+import io.segflow.storage.SegmentFiles;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 
@@ -49,14 +44,7 @@ public final class DecodedFiles {
     BloomFilter<byte[]> bloom(String path) {
         return ((Bloom) get(path, () -> {
             byte[] file = files.get(path);
-            SegmentStats stats = AvroFiles.read(file, SegmentStats.class).get(0);
-            byte[] bits = new byte[stats.getBloomFilter().remaining()];
-            stats.getBloomFilter().duplicate().get(bits);
-            try {
-                return new Bloom(BloomFilter.readFrom(new ByteArrayInputStream(bits), Funnels.byteArrayFunnel()), bits.length);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the bloom filter of " + path, e);
-            }
+            return new Bloom(SegmentFiles.bloom(file), file.length);
         })).filter();
     }
 

@@ -16,6 +16,7 @@ import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The deployment's bucket, through the MinIO client, as it would be on MinIO or AWS. */
 public final class ObjectStorage implements AutoCloseable {
@@ -61,6 +62,20 @@ public final class ObjectStorage implements AutoCloseable {
     public byte[] get(String object) {
         try (GetObjectResponse response = client.getObject(GetObjectArgs.builder().bucket(bucket).object(object).build())) {
             return response.readAllBytes();
+        } catch (Exception e) {
+            throw new StorageException("cannot read s3://" + bucket + "/" + object + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bytes of {@code object}, or empty if there is no such object. */
+    public Optional<byte[]> find(String object) {
+        try (GetObjectResponse response = client.getObject(GetObjectArgs.builder().bucket(bucket).object(object).build())) {
+            return Optional.of(response.readAllBytes());
+        } catch (ErrorResponseException e) {
+            if ("NoSuchKey".equals(e.errorResponse().code())) {
+                return Optional.empty();
+            }
+            throw new StorageException("cannot read s3://" + bucket + "/" + object + ": " + e.getMessage(), e);
         } catch (Exception e) {
             throw new StorageException("cannot read s3://" + bucket + "/" + object + ": " + e.getMessage(), e);
         }

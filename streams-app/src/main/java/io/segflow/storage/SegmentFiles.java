@@ -11,6 +11,7 @@ import io.segflow.schema.registry.SchemaRegistryClient;
 import io.segflow.segment.PkRange;
 import io.segflow.segment.StoredRow;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -94,6 +95,19 @@ public final class SegmentFiles {
         job.deletes().forEach(entry -> pks.add(PrimaryKeys.plain(entry.getPk())));
         return new Built(Map.of(path, file), new FlushResult(job.channel(), job.segmentId(), List.of(), List.of(path), null,
                 file.length, job.deletes().size(), 0, pks.min(), pks.max(), job.spec().getSchemaVersion(), 0, 0));
+    }
+
+    /** The primary-key bloom filter of a stats log file. */
+    public static BloomFilter<byte[]> bloom(byte[] statsLog) {
+        SegmentStats stats = AvroFiles.read(statsLog, SegmentStats.class).get(0);
+        // The decoder's buffer may hold more than this field: read exactly its remaining bytes.
+        byte[] bits = new byte[stats.getBloomFilter().remaining()];
+        stats.getBloomFilter().duplicate().get(bits);
+        try {
+            return BloomFilter.readFrom(new ByteArrayInputStream(bits), Funnels.byteArrayFunnel());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the bloom filter of segment " + stats.getSegmentId(), e);
+        }
     }
 
     /** A bloom filter as its stats log keeps it (Guava writeTo). */

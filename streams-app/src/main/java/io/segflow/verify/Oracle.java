@@ -54,10 +54,22 @@ public final class Oracle {
     }
 
     /** Settings that move segments through every state many times in a short run. */
-    public static final Map<String, String> AGGRESSIVE_SETTINGS = Map.of(
-            "seal.capacity.bytes", "16384", "seal.lifetime.ms", "3000", "seal.idle.ms", "500", "seal.idle.min.bytes", "0",
-            "seal.insert.log.rows", "64", "l0.flush.entries", "50", "l0.flush.age.ms", "1000", "seal.check.interval.ms", "100",
-            "ingest.tick.ms", "20");
+    /**
+     * Small segments flushed often, and every compaction type running every second or so with low
+     * thresholds, a reclaim deadline of 20 s and garbage collection after 1 s: the answers must
+     * stay right while segments are rewritten and their files deleted under the reads.
+     */
+    public static final Map<String, String> AGGRESSIVE_SETTINGS = Map.ofEntries(
+            Map.entry("seal.capacity.bytes", "16384"), Map.entry("seal.lifetime.ms", "3000"), Map.entry("seal.idle.ms", "500"),
+            Map.entry("seal.idle.min.bytes", "0"), Map.entry("seal.insert.log.rows", "64"), Map.entry("l0.flush.entries", "50"),
+            Map.entry("l0.flush.age.ms", "1000"), Map.entry("seal.check.interval.ms", "100"), Map.entry("ingest.tick.ms", "20"),
+            Map.entry("compaction.target.bytes", "49152"), Map.entry("compaction.gone.ratio", "0.1"),
+            Map.entry("compaction.l0.entries", "100"), Map.entry("compaction.l0.age.ms", "1000"),
+            Map.entry("compaction.l0.interval.ms", "300"), Map.entry("compaction.mix.interval.ms", "500"),
+            Map.entry("compaction.single.interval.ms", "700"), Map.entry("compaction.sort.interval.ms", "900"),
+            Map.entry("compaction.clustering.interval.ms", "3000"), Map.entry("compaction.schema.bump.interval.ms", "2000"),
+            Map.entry("delete.reclaim.deadline.ms", "20000"), Map.entry("gc.grace.ms", "1000"), Map.entry("gc.interval.ms", "300"),
+            Map.entry("gc.orphan.interval.ms", "2000"), Map.entry("gc.orphan.grace.ms", "5000"));
 
     /** The instances under test: the services to produce to and the HTTP APIs to ask. */
     public interface Target {
@@ -110,7 +122,7 @@ public final class Oracle {
         log.printf("oracle: seed %d, %,d events, %d checkpoints, %,d keys%n", plan.seed(), plan.events(), plan.checkpoints(), plan.keys());
         String name = "verify_" + Long.toUnsignedString(plan.seed(), 36) + "_" + System.currentTimeMillis() % 100_000;
         CollectionDefinition definition = new CollectionDefinition(name, "INT64", DIM, 4,
-                List.of(new CollectionDefinition.FieldDefinition("price", "DOUBLE")), PARTITIONS, null, TTL_MS);
+                List.of(new CollectionDefinition.FieldDefinition("price", "DOUBLE")), PARTITIONS, "price", TTL_MS);
         CollectionSpec spec = JSON.treeToValue(api().post("/collections", definition), CollectionView.class).toSpec();
         SplittableRandom random = new SplittableRandom(plan.seed());
         LiveModel model = new LiveModel(TTL_MS);
