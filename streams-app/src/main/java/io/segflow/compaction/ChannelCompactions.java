@@ -220,8 +220,13 @@ public final class ChannelCompactions {
         }
         entry.setAttempts(result.getAttempt());
         entry.setUpdatedAtMs(nowMs);
+        // Every report is of an attempt that started; after a crash of the stream, an attempt starts again.
+        if (!entry.getState().equals(TaskState.EXECUTING.name())) {
+            move(entry, TaskState.EXECUTING);
+        }
         switch (result.getStatus()) {
-            case STARTED -> move(entry, TaskState.EXECUTING);
+            case STARTED -> {
+            }
             case FAILED, TIMEOUT -> {
                 move(entry, result.getStatus() == CompactionStatus.TIMEOUT ? TaskState.TIMEOUT : TaskState.FAILED);
                 entry.setError(result.getError());
@@ -239,9 +244,6 @@ public final class ChannelCompactions {
         Optional<String> stale = task.getInputs().stream().map(settled::get)
                 .filter(s -> s == null || s.getState() != SegmentState.FLUSHED)
                 .map(s -> s == null ? "an input is gone" : "input " + s.getId() + " is " + s.getState()).findFirst();
-        if (entry.getState().equals(TaskState.PIPELINING.name())) {
-            move(entry, TaskState.EXECUTING);
-        }
         if (stale.isPresent()) {
             move(entry, TaskState.FAILED);
             entry.setError("rejected: " + stale.get() + "; its outputs are orphans");

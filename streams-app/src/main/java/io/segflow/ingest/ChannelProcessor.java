@@ -15,6 +15,7 @@ import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.DmlOp;
 import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.SegmentLevel;
+import io.segflow.schema.SegmentState;
 import io.segflow.schema.dml.DmlDecoder;
 import io.segflow.schema.dml.DmlEvent;
 import io.segflow.schema.serde.BadInputException;
@@ -125,6 +126,9 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
                 context.getStateStore(IngestStores.COMPACTIONS), segments::allocateId, new ChannelCompactions.Output() {
                     @Override
                     public void segment(SegmentInfo info) {
+                        if (info.getState() == SegmentState.DROPPED && info.getLevel() == SegmentLevel.L0) {
+                            segments.l0Dropped(info);
+                        }
                         context.forward(new Record<Object, Object>(info.getId(), info, context.currentSystemTimeMs()), SEGMENTS_OUT);
                     }
 

@@ -214,6 +214,11 @@ public final class ChannelSegments {
                 .toList();
     }
 
+    /** An L0 segment compaction dropped: its deletes have moved into the segments they reach. */
+    public void l0Dropped(SegmentInfo info) {
+        flushedL0.remove(batchOf(info));
+    }
+
     /** Deletes not yet applied to older segments: flushed and flushing L0 segments (the buffer is the caller's). */
     public List<L0Batch> l0Batches() {
         List<L0Batch> batches = new ArrayList<>(flushedL0);
