@@ -1,16 +1,15 @@
 package io.segflow.api;
 
-import io.segflow.catalog.Compactions;
-import io.segflow.compaction.ManualCompaction;
-import io.segflow.schema.CollectionSpec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.segflow.catalog.Compactions;
+import io.segflow.catalog.SegmentCatalog;
 import io.segflow.collection.CollectionDefinition;
 import io.segflow.collection.CollectionException;
-import io.segflow.catalog.SegmentCatalog;
 import io.segflow.collection.CollectionService;
+import io.segflow.compaction.ManualCompaction;
 import io.segflow.http.HttpError;
 import io.segflow.http.HttpRequest;
 import io.segflow.http.JsonHttpServer;
@@ -20,6 +19,7 @@ import io.segflow.ingest.IngestPipeline;
 import io.segflow.ingest.IngestPipelines;
 import io.segflow.read.ReadService;
 import io.segflow.read.SearchRequest;
+import io.segflow.schema.CollectionSpec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

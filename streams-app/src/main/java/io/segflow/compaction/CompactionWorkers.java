@@ -1,11 +1,13 @@
 package io.segflow.compaction;
 
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The worker slots of a collection in this instance, shared by its channels' compaction streams:
@@ -18,12 +20,8 @@ public final class CompactionWorkers implements AutoCloseable {
 
     public CompactionWorkers(String name, int slots) {
         this.free = new Semaphore(slots);
-        AtomicInteger count = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(slots, runnable -> {
-            Thread thread = new Thread(runnable, name + "-compaction-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newFixedThreadPool(slots,
+                new ThreadFactoryBuilder().setNameFormat(name + "-compaction-%d").setDaemon(true).build());
     }
 
     public int freeSlots() {
@@ -47,10 +45,6 @@ public final class CompactionWorkers implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
-        try {
-            executor.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        MoreExecutors.shutdownAndAwaitTermination(executor, Duration.ofSeconds(10));
     }
 }

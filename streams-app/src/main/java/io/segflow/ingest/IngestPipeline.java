@@ -1,15 +1,14 @@
 package io.segflow.ingest;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.segflow.compaction.CompactionParts;
 import io.segflow.compaction.CompactionSettings;
 import io.segflow.compaction.CompactionWorker;
 import io.segflow.compaction.CompactionWorkers;
 import io.segflow.compaction.RewriteFiles;
-import io.segflow.read.FilePins;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.segflow.metrics.IngestMetrics;
+import io.segflow.read.FilePins;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.registry.SchemaRegistryClient;
@@ -39,8 +38,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The Kafka Streams application of one collection ({@code application.id = segflow-<collection>}),
@@ -78,11 +79,7 @@ public final class IngestPipeline implements AutoCloseable {
         replayConfig.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId(collection));
         this.compaction = env.compaction();
         this.workers = new CompactionWorkers(collection, env.compaction().workers());
-        this.gcIo = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, collection + "-gc");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.gcIo = Executors.newSingleThreadExecutor(new ThreadFactoryBuilder().setNameFormat(collection + "-gc").setDaemon(true).build());
         CompactionParts compaction = new CompactionParts(env.compaction(), env.storage(), env.pins(), workers,
                 new CompactionWorker(env.storage(), new RewriteFiles(settings.seal().rowsPerInsertLog(), settings.bloomFpp())), gcIo);
         IngestContext context = new IngestContext(collection, spec, env.registry(), settings, uploader, metrics, flushes, replayConfig, fences,

@@ -1,16 +1,18 @@
 package io.segflow.ingest;
 
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.segflow.collection.CollectionCatalog;
 import io.segflow.collection.CollectionException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /** Runs an {@link IngestPipeline} for every collection of the catalog, including those created later. */
 public final class IngestPipelines implements AutoCloseable {
@@ -20,11 +22,8 @@ public final class IngestPipelines implements AutoCloseable {
     private final IngestPipeline.Environment env;
     private final Map<String, IngestPipeline> pipelines = new ConcurrentHashMap<>();
     private boolean closed;
-    private final ExecutorService starter = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "pipeline-starter");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService starter = Executors.newSingleThreadExecutor(
+            new ThreadFactoryBuilder().setNameFormat("pipeline-starter").setDaemon(true).build());
 
     public IngestPipelines(CollectionCatalog catalog, IngestPipeline.Environment env) {
         this.catalog = catalog;
@@ -71,11 +70,7 @@ public final class IngestPipelines implements AutoCloseable {
             closed = true;
         }
         starter.shutdownNow();
-        try {
-            starter.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        MoreExecutors.shutdownAndAwaitTermination(starter, Duration.ofSeconds(10));
         pipelines.values().parallelStream().forEach(IngestPipeline::close);
         pipelines.clear();
     }

@@ -1,17 +1,18 @@
 package io.segflow.storage;
 
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.segflow.failpoint.Failpoints;
 import io.segflow.metrics.IngestMetrics;
 import io.segflow.schema.SegmentLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -37,12 +38,8 @@ public final class SegmentUploader implements AutoCloseable {
         this.initialBackoffMs = initialBackoffMs;
         this.maxBackoffMs = maxBackoffMs;
         this.metrics = metrics;
-        AtomicInteger count = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(threads, runnable -> {
-            Thread thread = new Thread(runnable, name + "-upload-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.executor = Executors.newFixedThreadPool(threads,
+                new ThreadFactoryBuilder().setNameFormat(name + "-upload-%d").setDaemon(true).build());
     }
 
     /** Uploads {@code job}'s files, then hands what was written to {@code onDone} (on an upload thread). */
@@ -97,10 +94,6 @@ public final class SegmentUploader implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
-        try {
-            executor.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        MoreExecutors.shutdownAndAwaitTermination(executor, Duration.ofSeconds(10));
     }
 }
