@@ -14,6 +14,7 @@ import io.segflow.collection.CollectionService;
 import io.segflow.config.SegflowConfig;
 import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedS3;
+import io.segflow.ingest.ControlRecords;
 import io.segflow.ingest.FlushService;
 import io.segflow.ingest.IngestPipeline;
 import io.segflow.ingest.IngestPipelines;
@@ -114,9 +115,10 @@ public final class SegflowApp implements AutoCloseable {
                 config.ingest(), config.compaction(), pins);
         pipelines = own(new IngestPipelines(catalog, env));
         pipelines.start();
-        flushes = own(new FlushService(pipelines, new Peers(JSON), topics.clientConfig()));
+        ControlRecords control = own(new ControlRecords(topics.clientConfig()));
+        flushes = new FlushService(pipelines, new Peers(JSON), control);
         segments = new SegmentCatalog(pipelines, JSON);
-        Compactions compactions = own(new Compactions(pipelines, JSON, topics.clientConfig()));
+        Compactions compactions = new Compactions(pipelines, JSON, control);
         HealthCheck health = new HealthCheck(Map.of(
                 "kafka", () -> topics.admin().describeCluster().clusterId().get(5, TimeUnit.SECONDS),
                 "schemaRegistry", registry::subjects,

@@ -2,7 +2,6 @@ package io.segflow.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segflow.collection.CollectionTopics;
 import io.segflow.compaction.ChannelCompactions;
 import io.segflow.compaction.CompactionPlan;
 import io.segflow.compaction.CompactionPlanner;
@@ -12,6 +11,7 @@ import io.segflow.compaction.FlushedSegment;
 import io.segflow.compaction.ManualCompaction;
 import io.segflow.compaction.TaskState;
 import io.segflow.http.HttpError;
+import io.segflow.ingest.ControlRecords;
 import io.segflow.ingest.IngestPipeline;
 import io.segflow.ingest.IngestPipelines;
 import io.segflow.ingest.IngestStores;
@@ -20,15 +20,10 @@ import io.segflow.schema.CompactionEntry;
 import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.SegmentLevel;
 import io.segflow.schema.SegmentState;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -39,7 +34,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 /**
@@ -47,7 +41,7 @@ import java.util.stream.IntStream;
  * record of {@code C.dml}; a dry run plans on each instance's own channels without running
  * anything; the status of a request gathers its tasks from every instance's coordinators.
  */
-public final class Compactions implements AutoCloseable {
+public final class Compactions {
     /** One plan of a dry run, with what it would cost and reclaim. */
     public record PlannedRewrite(int channel, String partition, String type, List<Long> inputs, List<Long> targets, String targetLevel,
                                  int priority, String reason, long bytesToRead, long bytesToWrite, long rowsToDrop) {
@@ -61,16 +55,13 @@ public final class Compactions implements AutoCloseable {
     private final IngestPipelines pipelines;
     private final Peers peers;
     private final ObjectMapper json;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final ControlRecords control;
 
-    public Compactions(IngestPipelines pipelines, ObjectMapper json, Map<String, Object> clientConfig) {
+    public Compactions(IngestPipelines pipelines, ObjectMapper json, ControlRecords control) {
         this.pipelines = pipelines;
         this.peers = new Peers(json);
         this.json = json;
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.control = control;
     }
 
     /** Sends {@code request} down every channel it covers; returns its id and channels. */
@@ -79,11 +70,7 @@ public final class Compactions implements AutoCloseable {
         ManualCompaction withId = new ManualCompaction(UUID.randomUUID().toString(), request.type(), request.partition(),
                 request.channel(), request.segments(), request.targetBytes(), false);
         List<Integer> channels = channels(spec, request);
-        List<Future<?>> sent = channels.stream().<Future<?>>map(channel -> producer.send(new ProducerRecord<>(
-                CollectionTopics.dml(spec.getName()), channel, null, null, null, CompactionRequests.headers(withId)))).toList();
-        for (Future<?> send : sent) {
-            send.get();
-        }
+        control.send(spec.getName(), channels, CompactionRequests.headers(withId));
         return Map.of("compactionId", withId.id(), "type", request.type().name(), "channels", channels);
     }
 
@@ -237,10 +224,5 @@ public final class Compactions implements AutoCloseable {
         body.put("targetSize", request.targetBytes());
         body.put("dryRun", true);
         return body;
-    }
-
-    @Override
-    public void close() {
-        producer.close(Duration.ofSeconds(5));
     }
 }

@@ -2,45 +2,34 @@ package io.segflow.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.segflow.catalog.Peers;
-import io.segflow.collection.CollectionTopics;
 import io.segflow.http.HttpError;
 import io.segflow.schema.CollectionSpec;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.state.HostInfo;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 /**
  * Milvus's {@code flush()}: writes a flush barrier into every channel of {@code C.dml}, then waits
  * until every channel, on whichever instance holds it, has flushed everything before its barrier.
  */
-public final class FlushService implements AutoCloseable {
+public final class FlushService {
     private final IngestPipelines pipelines;
     private final Peers peers;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final ControlRecords control;
 
     /** What a completed flush reports. */
     public record Outcome(String flushId, int channels, long waitedMs) {
     }
 
-    public FlushService(IngestPipelines pipelines, Peers peers, Map<String, Object> clientConfig) {
+    public FlushService(IngestPipelines pipelines, Peers peers, ControlRecords control) {
         this.pipelines = pipelines;
         this.peers = peers;
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.control = control;
     }
 
     public Outcome flush(CollectionSpec spec, Duration timeout) throws Exception {
@@ -48,11 +37,7 @@ public final class FlushService implements AutoCloseable {
         IngestPipeline pipeline = pipelines.ensure(collection);
         String flushId = UUID.randomUUID().toString();
         long start = System.nanoTime();
-        List<Future<?>> sent = IntStream.range(0, spec.getChannels()).<Future<?>>mapToObj(channel -> producer.send(
-                new ProducerRecord<>(CollectionTopics.dml(collection), channel, null, null, null, FlushBarrier.headers(flushId)))).toList();
-        for (Future<?> send : sent) {
-            send.get();
-        }
+        control.send(collection, IntStream.range(0, spec.getChannels()).boxed().toList(), FlushBarrier.headers(flushId));
         long deadline = start + timeout.toNanos();
         while (true) {
             Set<Integer> done = channelsDone(pipeline, flushId);
@@ -78,10 +63,5 @@ public final class FlushService implements AutoCloseable {
             remote.path("channels").forEach(channel -> done.add(channel.asInt()));
         }
         return done;
-    }
-
-    @Override
-    public void close() {
-        producer.close(Duration.ofSeconds(5));
     }
 }

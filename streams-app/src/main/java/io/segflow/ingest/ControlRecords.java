@@ -1,0 +1,44 @@
+package io.segflow.ingest;
+
+import io.segflow.collection.CollectionTopics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+
+/**
+ * Writes control records (no key, no value, headers only) into channels of {@code C.dml}: flush
+ * barriers and compaction requests, which each channel's task meets in order with its data.
+ */
+public final class ControlRecords implements AutoCloseable {
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    public ControlRecords(Map<String, Object> clientConfig) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Writes a record with {@code headers} into each of {@code channels} and waits until all are acknowledged. */
+    public void send(String collection, Collection<Integer> channels, Headers headers) throws Exception {
+        List<Future<?>> sent = channels.stream().<Future<?>>map(channel -> producer.send(
+                new ProducerRecord<>(CollectionTopics.dml(collection), channel, null, null, null, headers))).toList();
+        for (Future<?> send : sent) {
+            send.get();
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}
