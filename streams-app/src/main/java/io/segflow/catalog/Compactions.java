@@ -116,7 +116,7 @@ public final class Compactions {
                 }
             }
             Set<Long> busy = new HashSet<>();
-            entries(pipeline, channel).stream().filter(e -> !isFinished(e)).forEach(e -> busy.addAll(e.getTask().getInputs()));
+            entries(pipeline, channel).stream().filter(e -> !TaskState.valueOf(e.getState()).releasedInputs()).forEach(e -> busy.addAll(e.getTask().getInputs()));
             CompactionView view = CompactionPlanner.view(channel, flushed, busy, minUnflushedRows, spec.getSchemaVersion(), spec.getTtlMs(), now);
             Map<Long, FlushedSegment> byId = new HashMap<>();
             view.segments().forEach(s -> byId.put(s.id(), s));
@@ -182,7 +182,7 @@ public final class Compactions {
         if (planned == 0 || planned < expected) {
             return "PLANNING";
         }
-        if (tasks.stream().anyMatch(t -> !t.state().equals(TaskState.COMPLETED.name()) && !t.state().equals(TaskState.CLEANED.name()))) {
+        if (tasks.stream().anyMatch(t -> !TaskState.valueOf(t.state()).releasedInputs())) {
             return "RUNNING";
         }
         return tasks.stream().anyMatch(t -> t.error() != null && t.targets().isEmpty()) ? "FAILED" : "COMPLETED";
@@ -201,10 +201,6 @@ public final class Compactions {
             all.forEachRemaining(kv -> entries.add(kv.value));
         }
         return entries;
-    }
-
-    private static boolean isFinished(CompactionEntry entry) {
-        return entry.getState().equals(TaskState.COMPLETED.name()) || entry.getState().equals(TaskState.CLEANED.name());
     }
 
     private static List<Integer> channels(CollectionSpec spec, ManualCompaction request) {

@@ -375,9 +375,7 @@ public final class ChannelCompactions {
         entry.setState(TaskState.valueOf(entry.getState()).moveTo(target).name());
     }
 
-    /** Done with its inputs: they are free for other tasks. */
     private static boolean finished(CompactionEntry entry) {
-        TaskState state = TaskState.valueOf(entry.getState());
-        return state == TaskState.COMPLETED || state == TaskState.CLEANED;
+        return TaskState.valueOf(entry.getState()).releasedInputs();
     }
 }

@@ -8,7 +8,6 @@ import io.segflow.schema.CompactionType;
 import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.SegmentLevel;
 import io.segflow.schema.SegmentState;
-import io.segflow.schema.SegmentStats;
 import io.segflow.schema.dml.DmlSchemas;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.segment.PkRange;
@@ -135,10 +134,8 @@ public final class RewriteFiles {
             insertLogs.add(path);
             bytes += file.length;
         }
-        SegmentStats stats = SegmentStats.newBuilder().setSegmentId(id).setRows(rows.size()).setMinPk(pks.min()).setMaxPk(pks.max())
-                .setBloomFpp(bloomFpp).setBloomFilter(ByteBuffer.wrap(SegmentFiles.serialize(bloom))).build();
         String statsLog = ObjectPaths.statsLog(collection, channel, id);
-        byte[] statsFile = AvroFiles.write(SegmentStats.getClassSchema(), List.of(stats));
+        byte[] statsFile = SegmentFiles.statsFile(id, rows.size(), pks, bloom, bloomFpp);
         put.accept(statsLog, statsFile);
         bytes += statsFile.length;
         SegmentLevel level = task.getTargetLevel();

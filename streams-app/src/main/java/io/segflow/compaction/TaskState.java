@@ -23,6 +23,11 @@ public enum TaskState {
         };
     }
 
+    /** Done with its inputs (committed, or finished for good): they are free for other tasks. */
+    public boolean releasedInputs() {
+        return this == COMPLETED || this == CLEANED;
+    }
+
     /** The state after {@code this} moved to {@code target}; throws if that is not a step of the machine. */
     public TaskState moveTo(TaskState target) {
         if (!next().contains(target)) {

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * Garbage collection of one channel's objects. Decisions are made on the stream thread from the
@@ -62,33 +63,33 @@ public final class GarbageCollector {
 
     /**
      * One round, on the stream thread. {@code settled}: the channel's Flushed and Dropped segments;
-     * {@code inProgress}: ids whose objects are being written (unflushed segments, compaction
+     * {@code inProgress}: asked only when a round runs, ids whose objects are being written (unflushed segments, compaction
      * outputs, targets of a running L0 delete, whose files it reads); {@code tombstone} receives each Dropped segment whose files are all gone.
      */
-    public void tick(Collection<SegmentInfo> settled, Set<Long> inProgress, long nowMs, LongConsumer tombstone) {
+    public void tick(Collection<SegmentInfo> settled, Supplier<Set<Long>> inProgress, long nowMs, LongConsumer tombstone) {
         for (Long id = gone.poll(); id != null; id = gone.poll()) {
             deleting.remove(id);
             tombstone.accept(id);
         }
         if (nowMs - lastRun >= settings.gcIntervalMs()) {
             lastRun = nowMs;
-            collectDropped(settled, inProgress, nowMs);
+            collectDropped(settled, inProgress.get(), nowMs);
         }
         if (nowMs - lastOrphanRun >= settings.orphanIntervalMs() && !listing) {
             lastOrphanRun = nowMs;
-            collectOrphans(settled, inProgress, nowMs);
+            collectOrphans(settled, inProgress.get(), nowMs);
         }
     }
 
     private void collectDropped(Collection<SegmentInfo> settled, Set<Long> inProgress, long nowMs) {
         Set<String> live = new HashSet<>();
-        settled.stream().filter(s -> s.getState() != SegmentState.DROPPED).forEach(s -> live.addAll(paths(s)));
+        settled.stream().filter(s -> s.getState() != SegmentState.DROPPED).forEach(s -> live.addAll(ObjectPaths.files(s)));
         for (SegmentInfo segment : settled) {
             if (segment.getState() != SegmentState.DROPPED || nowMs - segment.getDroppedAtMs() < settings.gcGraceMs()
                     || deleting.contains(segment.getId()) || inProgress.contains(segment.getId())) {
                 continue;
             }
-            List<String> files = paths(segment).stream().filter(path -> !live.contains(path)).toList();
+            List<String> files = ObjectPaths.files(segment).stream().filter(path -> !live.contains(path)).toList();
             if (files.stream().anyMatch(pins::isPinned)) {
                 log.debug("{}: channel {}: segment {} is Dropped but a read pins its files; kept", collection, channel, segment.getId());
                 continue;
@@ -107,7 +108,7 @@ public final class GarbageCollector {
 
     private void collectOrphans(Collection<SegmentInfo> settled, Set<Long> inProgress, long nowMs) {
         Set<String> referenced = new HashSet<>();
-        settled.forEach(s -> referenced.addAll(paths(s)));
+        settled.forEach(s -> referenced.addAll(ObjectPaths.files(s)));
         Set<String> writing = new HashSet<>();
         inProgress.forEach(id -> writing.add(ObjectPaths.segment(collection, channel, id)));
         long cutoff = nowMs - settings.orphanGraceMs();
@@ -150,14 +151,5 @@ public final class GarbageCollector {
             }
         }
         return true;
-    }
-
-    private static List<String> paths(SegmentInfo segment) {
-        List<String> paths = new ArrayList<>(segment.getInsertLogPaths());
-        paths.addAll(segment.getDeltaLogPaths());
-        if (segment.getStatsLogPath() != null) {
-            paths.add(segment.getStatsLogPath());
-        }
-        return paths;
     }
 }

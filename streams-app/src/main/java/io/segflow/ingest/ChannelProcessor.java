@@ -235,9 +235,7 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
             sealForReclaim(now);
             compactions.trigger(ingest.spec().get(), segments.minUnflushedRowPosition(), now);
         }
-        Set<Long> writing = new HashSet<>(segments.activeIds());
-        writing.addAll(compactions.writing());
-        gc.tick(compactions.settled(), writing, now, this::tombstone);
+        gc.tick(compactions.settled(), this::beingWritten, now, this::tombstone);
         submitUploads();
         segments.checkpoint();
         reflect();
@@ -277,6 +275,13 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
                     + result.getDeltaAppends().stream().mapToLong(DeltaAppend::getBytes).sum();
             ingest.metrics().compacted(result.getType(), result.getBytesRead(), written, result.getRowsDropped());
         }
+    }
+
+    /** Segments whose objects may be being written: not flushed yet, or outputs and L0 targets of an open compaction. */
+    private Set<Long> beingWritten() {
+        Set<Long> writing = new HashSet<>(segments.activeIds());
+        writing.addAll(compactions.writing());
+        return writing;
     }
 
     /** A Dropped segment whose files are gone leaves the catalog: a tombstone on the compacted topic. */

@@ -15,6 +15,7 @@ import io.segflow.schema.SegmentState;
 import io.segflow.schema.dml.DmlDecoder;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.schema.registry.SchemaRegistryClient;
+import io.segflow.storage.ObjectPaths;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -191,16 +192,8 @@ public final class ReadService {
 
     private static List<String> paths(ChannelSnapshot snapshot) {
         List<String> paths = new ArrayList<>();
-        for (SegmentInfo segment : snapshot.flushed()) {
-            paths.addAll(segment.getInsertLogPaths());
-            paths.addAll(segment.getDeltaLogPaths());
-            if (segment.getStatsLogPath() != null) {
-                paths.add(segment.getStatsLogPath());
-            }
-        }
-        for (SegmentInfo segment : snapshot.flushedL0()) {
-            paths.addAll(segment.getDeltaLogPaths());
-        }
+        snapshot.flushed().forEach(segment -> paths.addAll(ObjectPaths.files(segment)));
+        snapshot.flushedL0().forEach(segment -> paths.addAll(ObjectPaths.files(segment)));
         return paths;
     }
 

@@ -79,10 +79,8 @@ public final class SegmentFiles {
                     AvroFiles.writeEncoded(encoder.schema(), chunk));
         }
         List<String> insertLogs = List.copyOf(files.keySet());
-        SegmentStats stats = SegmentStats.newBuilder().setSegmentId(job.segmentId()).setRows(written).setMinPk(pks.min()).setMaxPk(pks.max())
-                .setBloomFpp(bloomFpp).setBloomFilter(ByteBuffer.wrap(serialize(bloom))).build();
         String statsLog = ObjectPaths.statsLog(collection, job.channel(), job.segmentId());
-        files.put(statsLog, AvroFiles.write(SegmentStats.getClassSchema(), List.of(stats)));
+        files.put(statsLog, statsFile(job.segmentId(), written, pks, bloom, bloomFpp));
         long bytes = files.values().stream().mapToLong(f -> f.length).sum();
         return new Built(files, new FlushResult(job.channel(), job.segmentId(), insertLogs, List.of(), statsLog, bytes, written,
                 deletedAtFlush, pks.min(), pks.max(), spec.getSchemaVersion(), written == 0 ? 0 : minEvent, maxEvent));
@@ -110,8 +108,15 @@ public final class SegmentFiles {
         }
     }
 
+    /** The stats log of a segment: its row count, key range and primary-key bloom filter (sized for {@code bloomFpp}). */
+    public static byte[] statsFile(long segmentId, long rows, PkRange pks, BloomFilter<byte[]> bloom, double bloomFpp) {
+        SegmentStats stats = SegmentStats.newBuilder().setSegmentId(segmentId).setRows(rows).setMinPk(pks.min()).setMaxPk(pks.max())
+                .setBloomFpp(bloomFpp).setBloomFilter(ByteBuffer.wrap(serialize(bloom))).build();
+        return AvroFiles.write(SegmentStats.getClassSchema(), List.of(stats));
+    }
+
     /** A bloom filter as its stats log keeps it (Guava writeTo). */
-    public static byte[] serialize(BloomFilter<byte[]> bloom) {
+    private static byte[] serialize(BloomFilter<byte[]> bloom) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             bloom.writeTo(out);
