@@ -56,8 +56,6 @@ public final class CompactionStream implements Processor<String, CompactionTask,
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     private ProcessorContext<String, CompactionResult> context;
     private KeyValueStore<String, CompactionEntry> queue;
-    private long sequence;
-    private final Map<String, Long> queuedAt = new HashMap<>();
     private Cancellable ticker;
 
     public CompactionStream(Context shared) {
@@ -68,9 +66,6 @@ public final class CompactionStream implements Processor<String, CompactionTask,
     public void init(ProcessorContext<String, CompactionResult> context) {
         this.context = context;
         this.queue = context.getStateStore(QUEUE);
-        try (KeyValueIterator<String, CompactionEntry> all = queue.all()) {
-            all.forEachRemaining(kv -> queuedAt.put(kv.key, sequence++));
-        }
         ticker = context.schedule(Duration.ofMillis(shared.tickMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
@@ -82,7 +77,6 @@ public final class CompactionStream implements Processor<String, CompactionTask,
         }
         queue.put(task.getTaskId(), CompactionEntry.newBuilder().setTask(task).setState(TaskState.PIPELINING.name())
                 .setUpdatedAtMs(context.currentSystemTimeMs()).build());
-        queuedAt.put(task.getTaskId(), sequence++);
     }
 
     private void tick(long now) {
@@ -108,7 +102,6 @@ public final class CompactionStream implements Processor<String, CompactionTask,
             return;
         }
         queue.delete(run.task().getTaskId());
-        queuedAt.remove(run.task().getTaskId());
         forward(done.result(), now);
     }
 
@@ -125,7 +118,6 @@ public final class CompactionStream implements Processor<String, CompactionTask,
             queue.put(task.getTaskId(), entry);
         } else {
             queue.delete(task.getTaskId());
-            queuedAt.remove(task.getTaskId());
         }
         forward(report(task, status, entry.getAttempts(), now).setError(error).setRetrying(retrying).build(), now);
     }
@@ -138,7 +130,7 @@ public final class CompactionStream implements Processor<String, CompactionTask,
                 if (!running.containsKey(kv.key)) {
                     CompactionPlan plan = plan(kv.value.getTask());
                     tasks.put(plan, kv.value.getTask());
-                    waiting.add(new Scheduler.Queued(queuedAt.getOrDefault(kv.key, 0L), plan));
+                    waiting.add(new Scheduler.Queued(kv.value.getTask().getCreatedAtMs(), plan));
                 }
             });
         }
