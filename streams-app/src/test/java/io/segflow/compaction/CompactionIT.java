@@ -91,6 +91,10 @@ class CompactionIT {
         CollectionSpec spec = app.collections().create(new CollectionDefinition("fragmented", "INT64", DIM, 4, List.of(), null, null, null));
         String orphan = spec.getName() + "/0/" + (999_999L << 8) + "/insert_log/0.avro";
         minio.putObject(PutObjectArgs.builder().bucket("segflow").object(orphan).stream(new ByteArrayInputStream(new byte[100]), 100, -1).build());
+        // Every channel assigned and reading before the paced production starts: rows that pile up in
+        // Kafka while the group forms would arrive in one burst and fill a few large segments.
+        await("every channel is read", 60_000,
+                () -> Http.get(app.endpoints().http() + "/collections/fragmented/count").status() == 200);
         Map<Long, float[]> model = new HashMap<>();
         Set<Long> deleted = new HashSet<>();
         SplittableRandom random = new SplittableRandom(7);
