@@ -19,6 +19,7 @@ public record CollectionView(
         List<String> partitions,
         String clusteringKey,
         long ttlMs,
+        long reclaimDeadlineMs,
         int schemaVersion,
         int dmlSchemaId,
         long createdAtMs,
@@ -35,7 +36,7 @@ public record CollectionView(
         String name = spec.getName();
         return new CollectionView(name, spec.getPkType().name(), spec.getDim(), spec.getChannels(),
                 spec.getFields().stream().map(f -> new Field(f.getName(), f.getType().name())).toList(),
-                List.copyOf(spec.getPartitions()), spec.getClusteringKey(), spec.getTtlMs(), spec.getSchemaVersion(),
+                List.copyOf(spec.getPartitions()), spec.getClusteringKey(), spec.getTtlMs(), spec.getReclaimDeadlineMs(), spec.getSchemaVersion(),
                 spec.getDmlSchemaId(), spec.getCreatedAtMs(), DmlSchemas.subject(name),
                 new Topics(CollectionTopics.dml(name), CollectionTopics.segments(name), CollectionTopics.dlq(name),
                         CollectionTopics.compactionTasks(name), CollectionTopics.compactionResults(name)));
@@ -52,6 +53,7 @@ public record CollectionView(
                 .setPartitions(partitions)
                 .setClusteringKey(clusteringKey)
                 .setTtlMs(ttlMs)
+                .setReclaimDeadlineMs(reclaimDeadlineMs)
                 .setSchemaVersion(schemaVersion)
                 .setDmlSchemaId(dmlSchemaId)
                 .setCreatedAtMs(createdAtMs)

@@ -1,6 +1,7 @@
 package io.segflow.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segflow.api.ApiServer;
@@ -61,6 +62,8 @@ public final class SegflowApp implements AutoCloseable {
     private IngestPipelines pipelines;
     private ReadService reads;
     private final FilePins pins = new FilePins();
+    private ObjectStorage storage;
+    private PrometheusMeterRegistry meters;
 
     private SegflowApp() {
     }
@@ -99,7 +102,7 @@ public final class SegflowApp implements AutoCloseable {
             registryUrl = "http://" + host + ":" + registryServer.port();
         }
         RestSchemaRegistryClient registry = new RestSchemaRegistryClient(registryUrl);
-        ObjectStorage storage = own(new ObjectStorage(s3Endpoint, config.getString(SegflowConfig.S3_ACCESS_KEY), config.s3SecretKey(),
+        storage = own(new ObjectStorage(s3Endpoint, config.getString(SegflowConfig.S3_ACCESS_KEY), config.s3SecretKey(),
                 config.getString(SegflowConfig.S3_REGION), config.getString(SegflowConfig.S3_BUCKET)));
         storage.ensureBucket();
         CollectionCatalog catalog = own(CollectionCatalog.open(topics, config.getString(SegflowConfig.COLLECTIONS_TOPIC), registry));
@@ -107,7 +110,7 @@ public final class SegflowApp implements AutoCloseable {
         if (config.embedded() && config.getBoolean(SegflowConfig.DEMO_COLLECTION) && catalog.get(DEMO).isEmpty()) {
             collections.create(demoDefinition());
         }
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         String httpHost = config.getString(SegflowConfig.HTTP_HOST);
         int httpPort = config.getInt(SegflowConfig.HTTP_PORT);
         IngestPipeline.Environment env = new IngestPipeline.Environment(topics.clientConfig(), config.streamsStateDir(),
@@ -165,6 +168,15 @@ public final class SegflowApp implements AutoCloseable {
 
     public IngestPipelines pipelines() {
         return pipelines;
+    }
+
+    /** The bucket this instance writes to, through the client its flushes and compactions use. */
+    public ObjectStorage storage() {
+        return storage;
+    }
+
+    public MeterRegistry meters() {
+        return meters;
     }
 
     private <T extends AutoCloseable> T own(T resource) {

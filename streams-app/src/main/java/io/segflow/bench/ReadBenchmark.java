@@ -106,8 +106,7 @@ public final class ReadBenchmark {
             progress.println("timing count, get and search");
             Latency count = time(20, () -> api.get(base + "/count"));
             Latency get = time(500, () -> api.find(base + "/rows/" + random.nextInt((int) rows)));
-            Latency search = time(50, () -> api.post(base + "/search",
-                    Map.of("k", K, "metric", Metric.L2.name(), "vector", pool[random.nextInt(pool.length)])));
+            Latency search = search(api, name, pool, random);
             int deletedBefore = deleted.cardinality();
             progress.println("timing delete visibility");
             Latency visible = time(100, () -> {
@@ -135,7 +134,13 @@ public final class ReadBenchmark {
         return pk;
     }
 
-    private static Latency time(int samples, Callable<?> request) throws Exception {
+    /** 50 top-{@value #K} L2 searches through the HTTP API for vectors of the pool. */
+    static Latency search(ApiClient api, String collection, float[][] pool, SplittableRandom random) throws Exception {
+        return time(50, () -> api.post("/collections/" + collection + "/search",
+                Map.of("k", K, "metric", Metric.L2.name(), "vector", pool[random.nextInt(pool.length)])));
+    }
+
+    static Latency time(int samples, Callable<?> request) throws Exception {
         double[] millis = new double[samples];
         for (int i = 0; i < samples; i++) {
             long start = System.nanoTime();

@@ -120,7 +120,7 @@ public final class Compactions {
             CompactionView view = CompactionPlanner.view(channel, flushed, busy, minUnflushedRows, spec.getSchemaVersion(), spec.getTtlMs(), now);
             Map<Long, FlushedSegment> byId = new HashMap<>();
             view.segments().forEach(s -> byId.put(s.id(), s));
-            for (CompactionPlan plan : CompactionPlanner.manual(request, pipeline.compactionSettings().thresholds(), view,
+            for (CompactionPlan plan : CompactionPlanner.manual(request, pipeline.compactionSettings().thresholds(spec), view,
                     spec.getClusteringKey() != null)) {
                 List<FlushedSegment> inputs = plan.inputs().stream().map(byId::get).toList();
                 boolean l0 = plan.type().name().equals("L0_DELETE");

@@ -1,17 +1,21 @@
 package io.segflow.cli;
 
+import io.segflow.bench.CompactionBenchmark;
 import io.segflow.bench.IngestBenchmark;
 import io.segflow.bench.ReadBenchmark;
+import io.segflow.compaction.CompactionSettings;
+import io.segflow.schema.CompactionType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code segflow bench ...}: benchmarks on a {@link ScratchInstance}. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a fresh embedded default.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Read.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Read.class, BenchCommand.Compaction.class})
 final class BenchCommand {
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -65,6 +69,57 @@ final class BenchCommand {
             effective.putAll(settings);
             try (ScratchInstance instance = ScratchInstance.start("segflow-bench", effective)) {
                 ReadBenchmark.run(instance.app(), rows, dim, deleted, System.err).print(System.out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "compaction", mixinStandardHelpOptions = true,
+            description = "A fragmented collection (small segments, a share deleted and upserted) written with compaction off, then"
+                    + " compacted after a restart with it on: time to reclaim, space and write amplification, search before and"
+                    + " after, input MB/s per worker against a raw copy of the same objects.")
+    static final class Compaction implements Callable<Integer> {
+        @Option(names = "--rows", defaultValue = "200000", description = "Rows to insert (default ${DEFAULT-VALUE}).")
+        long rows;
+
+        @Option(names = "--dim", defaultValue = "128", description = "Vector dimension (default ${DEFAULT-VALUE}).")
+        int dim;
+
+        @Option(names = "--channels", defaultValue = "4", description = "Channels (default ${DEFAULT-VALUE}).")
+        int channels;
+
+        @Option(names = "--deleted", defaultValue = "0.3", description = "Share of the rows deleted (default ${DEFAULT-VALUE}).")
+        double deleted;
+
+        @Option(names = "--upserted", defaultValue = "0.1", description = "Share of the rows upserted (default ${DEFAULT-VALUE}).")
+        double upserted;
+
+        @Option(names = "--settle-ms", defaultValue = "-1",
+                description = "Segments unchanged this long count as converged (default: the longer of the mix and single intervals, plus 5 s).")
+        long settleMs;
+
+        @Option(names = "--max-wait", defaultValue = "PT30M", description = "Give up converging after this long (default ${DEFAULT-VALUE}).")
+        Duration maxWait;
+
+        @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
+                description = "Any setting of the instance under test (default: seal.capacity.bytes=262144 and seal.check.interval.ms=20,"
+                        + " for many small segments; compaction settings at their defaults).")
+        Map<String, String> settings = new HashMap<>();
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> effective = new HashMap<>(CompactionBenchmark.FRAGMENT_SETTINGS);
+            effective.putAll(settings);
+            effective.putAll(CompactionBenchmark.COMPACTION_OFF);
+            try (ScratchInstance instance = ScratchInstance.start("segflow-bench", effective)) {
+                CompactionBenchmark.Fragmented fragmented = CompactionBenchmark.fragment(instance.app(), rows, dim, channels, deleted, upserted,
+                        System.err);
+                System.err.println("restarting with compaction on");
+                instance.restart(CompactionBenchmark.COMPACTION_ON);
+                CompactionSettings compaction = instance.config().compaction();
+                long settle = settleMs >= 0 ? settleMs : Math.max(compaction.intervalMs(CompactionType.MIX),
+                        compaction.intervalMs(CompactionType.SINGLE)) + 5_000;
+                CompactionBenchmark.converge(instance.app(), fragmented, compaction, settle, maxWait, System.err).print(System.out);
             }
             return 0;
         }

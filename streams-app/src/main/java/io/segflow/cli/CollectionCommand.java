@@ -46,11 +46,16 @@ final class CollectionCommand {
         @Option(names = "--ttl-ms", description = "Rows expire this long after their event time (default 0: never).")
         Long ttlMs;
 
+        @Option(names = "--reclaim-deadline-ms",
+                description = "A deleted or expired row's bytes are gone from object storage within this time (default: the instance's"
+                        + " delete.reclaim.deadline.ms).")
+        Long reclaimDeadlineMs;
+
         @Override
         public void run() {
             List<CollectionDefinition.FieldDefinition> definitions = fields.stream().map(CollectionCommand::field).toList();
             CollectionDefinition definition = new CollectionDefinition(name, pkType, dim, channels, definitions,
-                    partitions.isEmpty() ? null : partitions, clusteringKey, ttlMs);
+                    partitions.isEmpty() ? null : partitions, clusteringKey, ttlMs, reclaimDeadlineMs);
             print(api.client().post("/collections", definition));
         }
     }

@@ -14,11 +14,13 @@ import java.util.Map;
 /** A fresh embedded default in a temporary folder, on free ports, deleted when closed: what bench and verify run on. */
 final class ScratchInstance implements AutoCloseable {
     private final Path dir;
-    private final SegflowApp app;
+    private final Map<String, String> flags;
+    private SegflowConfig config;
+    private SegflowApp app;
 
-    private ScratchInstance(Path dir, SegflowApp app) {
+    private ScratchInstance(Path dir, Map<String, String> flags) {
         this.dir = dir;
-        this.app = app;
+        this.flags = flags;
     }
 
     static ScratchInstance start(String prefix, Map<String, String> settings) throws Exception {
@@ -30,22 +32,43 @@ final class ScratchInstance implements AutoCloseable {
             SegflowConfig.EMBEDDED_S3_PORT, SegflowConfig.EMBEDDED_SCHEMA_REGISTRY_PORT, SegflowConfig.HTTP_PORT}) {
             flags.putIfAbsent(port, String.valueOf(FreePorts.next()));
         }
+        ScratchInstance instance = new ScratchInstance(dir, flags);
         try {
-            return new ScratchInstance(dir, SegflowApp.start(ConfigLoader.load(null, Map.of(), flags)));
+            instance.open();
+            return instance;
         } catch (Exception | Error e) {
             Folders.deleteRecursively(dir);
             throw e;
         }
     }
 
+    /** Stops the instance cleanly and starts it again on the same data and ports with {@code changes} to its settings. */
+    void restart(Map<String, String> changes) throws Exception {
+        app.close();
+        app = null;
+        flags.putAll(changes);
+        open();
+    }
+
+    private void open() throws Exception {
+        config = ConfigLoader.load(null, Map.of(), flags);
+        app = SegflowApp.start(config);
+    }
+
     SegflowApp app() {
         return app;
+    }
+
+    SegflowConfig config() {
+        return config;
     }
 
     @Override
     public void close() {
         try {
-            app.close();
+            if (app != null) {
+                app.close();
+            }
         } finally {
             Folders.deleteRecursively(dir);
         }

@@ -15,7 +15,14 @@ public record CollectionDefinition(
         List<FieldDefinition> fields,
         List<String> partitions,
         String clusteringKey,
-        Long ttlMs) {
+        Long ttlMs,
+        Long reclaimDeadlineMs) {
+
+    /** A definition that takes the instance's reclaim deadline. */
+    public CollectionDefinition(String name, String pkType, Integer dim, Integer channels, List<FieldDefinition> fields,
+                                List<String> partitions, String clusteringKey, Long ttlMs) {
+        this(name, pkType, dim, channels, fields, partitions, clusteringKey, ttlMs, null);
+    }
 
     /** A scalar field: its name and the name of a {@link io.segflow.schema.ScalarType}. */
     public record FieldDefinition(String name, String type) {

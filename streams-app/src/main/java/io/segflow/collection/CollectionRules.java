@@ -1,5 +1,6 @@
 package io.segflow.collection;
 
+import io.segflow.compaction.CompactionSettings;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.FieldSpec;
 import io.segflow.schema.PkType;
@@ -65,6 +66,11 @@ public final class CollectionRules {
         if (definition.ttlMs() != null && definition.ttlMs() < 0) {
             problems.add("ttlMs must be 0 (no expiry) or positive, not " + definition.ttlMs());
         }
+        Long deadline = definition.reclaimDeadlineMs();
+        if (deadline != null && deadline != 0 && deadline < CompactionSettings.MIN_RECLAIM_DEADLINE_MS) {
+            problems.add("reclaimDeadlineMs must be 0 (the instance's " + CompactionSettings.RECLAIM_DEADLINE_MS + ") or at least "
+                    + CompactionSettings.MIN_RECLAIM_DEADLINE_MS + ", not " + deadline);
+        }
         return problems;
     }
 
@@ -109,6 +115,7 @@ public final class CollectionRules {
                 .setPartitions(List.copyOf(partitions))
                 .setClusteringKey(definition.clusteringKey())
                 .setTtlMs(definition.ttlMs() == null ? 0 : definition.ttlMs())
+                .setReclaimDeadlineMs(definition.reclaimDeadlineMs() == null ? 0 : definition.reclaimDeadlineMs())
                 .setCreatedAtMs(nowMs)
                 .build();
     }

@@ -1,5 +1,6 @@
 package io.segflow.compaction;
 
+import io.segflow.failpoint.Failpoints;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.CompactionEntry;
 import io.segflow.schema.CompactionResult;
@@ -129,7 +130,7 @@ public final class ChannelCompactions {
             }
             lastRun[type.ordinal()] = nowMs;
             CompactionView view = view(spec, minUnflushedRowPosition, nowMs);
-            List<CompactionPlan> plans = CompactionPlanner.triggered(type, settings.thresholds(), view, spec.getClusteringKey() != null);
+            List<CompactionPlan> plans = CompactionPlanner.triggered(type, settings.thresholds(spec), view, spec.getClusteringKey() != null);
             emit(plans, "trigger-" + type.name().toLowerCase() + "-" + nowMs, view, nowMs);
         }
         expireHistory(nowMs);
@@ -138,7 +139,7 @@ public final class ChannelCompactions {
     /** Plans a manual request now; returns what it planned. */
     public List<CompactionPlan> request(ManualCompaction request, CollectionSpec spec, long minUnflushedRowPosition, long nowMs) {
         CompactionView view = view(spec, minUnflushedRowPosition, nowMs);
-        List<CompactionPlan> plans = CompactionPlanner.manual(request, settings.thresholds(), view, spec.getClusteringKey() != null);
+        List<CompactionPlan> plans = CompactionPlanner.manual(request, settings.thresholds(spec), view, spec.getClusteringKey() != null);
         emit(plans, request.id(), view, nowMs);
         // A marker that this channel has planned the request, even when it planned nothing.
         CompactionTask marker = CompactionTask.newBuilder().setTaskId(REQUEST_PREFIX + request.id()).setTriggerId(request.id())
@@ -153,8 +154,8 @@ public final class ChannelCompactions {
      * The newest delete position of an L0 segment past half its reclaim deadline that rows not yet
      * flushed keep from compacting, or -1: growing segments older than it should seal now.
      */
-    public long urgentL0Blocked(long minUnflushedRowPosition, long nowMs) {
-        long half = settings.thresholds().reclaimDeadlineMs() / 2;
+    public long urgentL0Blocked(CollectionSpec spec, long minUnflushedRowPosition, long nowMs) {
+        long half = settings.thresholds(spec).reclaimDeadlineMs() / 2;
         return settled.values().stream()
                 .filter(s -> s.getState() == SegmentState.FLUSHED && s.getLevel() == SegmentLevel.L0)
                 .filter(s -> s.getMaxPosition() >= minUnflushedRowPosition)
@@ -255,6 +256,7 @@ public final class ChannelCompactions {
         task.getInputs().forEach(id -> drop(id, nowMs));
         entry.setOutputs(outputs);
         move(entry, TaskState.META_SAVED);
+        Failpoints.reach(Failpoints.COMPACTION_META_SAVED);
         move(entry, TaskState.COMPLETED);
         log.info("{}: channel {}: compaction {} {} committed: {} -> {}, {} rows dropped", collection, channel, task.getType(),
                 task.getTaskId(), task.getInputs(), outputs, result.getRowsDropped());

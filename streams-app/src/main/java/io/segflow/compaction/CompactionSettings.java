@@ -1,5 +1,6 @@
 package io.segflow.compaction;
 
+import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.CompactionType;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -45,6 +46,7 @@ public record CompactionSettings(boolean enabled, CompactionThresholds threshold
     public static final String ORPHAN_GRACE_MS = "gc.orphan.grace.ms";
     public static final String HISTORY_MS = "compaction.history.ms";
 
+    public static final long MIN_RECLAIM_DEADLINE_MS = 1000;
     private static final long MB = 1024 * 1024;
     private static final long MINUTE = 60_000;
 
@@ -71,11 +73,12 @@ public record CompactionSettings(boolean enabled, CompactionThresholds threshold
                         "... or its oldest L0 segment is this old.")
                 .define(MAX_PLANS, Type.INT, 4, Range.atLeast(1), Importance.LOW,
                         "Rate limit: rewrites one trigger may plan per channel; the most urgent go first.")
-                .define(RECLAIM_DEADLINE_MS, Type.LONG, 10 * MINUTE, Range.atLeast(1000), Importance.HIGH,
+                .define(RECLAIM_DEADLINE_MS, Type.LONG, 10 * MINUTE, Range.atLeast(MIN_RECLAIM_DEADLINE_MS), Importance.HIGH,
                         "A deleted or expired row's bytes are gone from object storage within this time. Past half of it,"
                                 + " L0 delete and rewrites of the segments holding the row run whatever the thresholds, ahead of other"
                                 + " rewrites, and growing segments holding rows an urgent delete reaches are sealed. Must exceed"
-                                + " twice the trigger intervals plus the GC grace period and interval.")
+                                + " twice the trigger intervals plus the GC grace period and interval. A collection may set its own"
+                                + " (reclaimDeadlineMs).")
                 .define(L0_INTERVAL_MS, Type.LONG, 10_000L, Range.atLeast(0), Importance.LOW, "How often the L0 delete policy runs; 0 never.")
                 .define(MIX_INTERVAL_MS, Type.LONG, MINUTE, Range.atLeast(0), Importance.LOW, "How often the mix policy runs; 0 never.")
                 .define(SINGLE_INTERVAL_MS, Type.LONG, MINUTE, Range.atLeast(0), Importance.LOW, "How often the single policy runs; 0 never.")
@@ -121,6 +124,11 @@ public record CompactionSettings(boolean enabled, CompactionThresholds threshold
                 config.getLong(L0_TIMEOUT_MS), config.getLong(REWRITE_TIMEOUT_MS), config.getLong(CLUSTERING_TIMEOUT_MS),
                 config.getLong(GC_INTERVAL_MS), config.getLong(GC_GRACE_MS), config.getLong(ORPHAN_INTERVAL_MS),
                 config.getLong(ORPHAN_GRACE_MS), config.getLong(HISTORY_MS));
+    }
+
+    /** The thresholds for {@code spec}: the instance's, with the collection's own reclaim deadline if it has one. */
+    public CompactionThresholds thresholds(CollectionSpec spec) {
+        return spec.getReclaimDeadlineMs() > 0 ? thresholds.withReclaimDeadlineMs(spec.getReclaimDeadlineMs()) : thresholds;
     }
 
     /** How often the policy of {@code type} runs; 0 never. */

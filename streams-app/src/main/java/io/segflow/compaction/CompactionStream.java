@@ -158,7 +158,10 @@ public final class CompactionStream implements Processor<String, CompactionTask,
 
     private void run(CompactionTask task, CollectionSpec spec, int attempt) {
         try {
-            finished.add(new Finished(task.getTaskId(), shared.worker().run(task, spec, attempt, System.currentTimeMillis()), null));
+            long start = System.nanoTime();
+            CompactionResult result = shared.worker().run(task, spec, attempt, System.currentTimeMillis());
+            shared.metrics().compactionWorked(task.getType(), System.nanoTime() - start);
+            finished.add(new Finished(task.getTaskId(), result, null));
         } catch (Exception e) {
             finished.add(new Finished(task.getTaskId(), null, e));
         }

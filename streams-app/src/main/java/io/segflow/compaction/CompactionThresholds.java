@@ -25,4 +25,9 @@ public record CompactionThresholds(long targetBytes, double smallFraction, doubl
             throw new IllegalArgumentException("small fraction must be in (0, 1], not " + smallFraction);
         }
     }
+
+    public CompactionThresholds withReclaimDeadlineMs(long deadlineMs) {
+        return new CompactionThresholds(targetBytes, smallFraction, goneRatio, deltaBytes, deltaLogs, jitter, l0Entries, l0AgeMs, deadlineMs,
+                maxPlansPerTrigger);
+    }
 }

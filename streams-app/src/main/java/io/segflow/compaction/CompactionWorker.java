@@ -1,6 +1,7 @@
 package io.segflow.compaction;
 
 import com.google.common.hash.BloomFilter;
+import io.segflow.failpoint.Failpoints;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.CompactionResult;
 import io.segflow.schema.CompactionStatus;
@@ -146,6 +147,7 @@ public final class CompactionWorker {
         checkCancelled();
         try {
             storage.put(path, bytes);
+            Failpoints.reach(Failpoints.COMPACTION_WRITTEN);
         } catch (Exception e) {
             throw new IllegalStateException("cannot write s3://" + storage.bucket() + "/" + path + ": " + e.getMessage(), e);
         }

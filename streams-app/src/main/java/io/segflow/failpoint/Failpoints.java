@@ -19,6 +19,12 @@ public final class Failpoints {
     public static final String UPLOAD_PARTIAL = "upload.partial";
     /** An L0 segment's delta log is in object storage; the stream thread has not recorded the flush. */
     public static final String L0_UPLOADED = "l0.uploaded";
+    /** A compaction worker has written one more object of its outputs (or delta logs); the task is still executing. */
+    public static final String COMPACTION_WRITTEN = "compaction.written";
+    /** A compaction result is applied to the channel's stores (meta_saved); the Streams transaction holding it has not committed. */
+    public static final String COMPACTION_META_SAVED = "compaction.meta.saved";
+    /** Garbage collection has deleted one more object of a round, the others not yet; Dropped segments are not yet tombstoned. */
+    public static final String GC_DELETED = "gc.deleted";
 
     private static final Map<String, AtomicInteger> ARMED = parse(System.getProperty(PROPERTY, ""));
 

@@ -2,6 +2,7 @@ package io.segflow.gc;
 
 import io.minio.messages.Item;
 import io.segflow.compaction.CompactionSettings;
+import io.segflow.failpoint.Failpoints;
 import io.segflow.metrics.IngestMetrics;
 import io.segflow.read.FilePins;
 import io.segflow.schema.SegmentInfo;
@@ -143,6 +144,7 @@ public final class GarbageCollector {
         for (String file : files) {
             try {
                 storage.remove(file);
+                Failpoints.reach(Failpoints.GC_DELETED);
             } catch (Exception e) {
                 metrics.collectFailed();
                 log.warn("{}: channel {}: cannot delete s3://{}/{}: {}; trying again next round", collection, channel, storage.bucket(),

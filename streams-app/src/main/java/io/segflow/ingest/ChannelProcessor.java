@@ -248,7 +248,7 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
      * keep it from compacting until they flush: seal them now.
      */
     private void sealForReclaim(long now) {
-        long blocking = compactions.urgentL0Blocked(segments.minUnflushedRowPosition(), now);
+        long blocking = compactions.urgentL0Blocked(ingest.spec().get(), segments.minUnflushedRowPosition(), now);
         if (blocking < 0) {
             return;
         }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.segflow.schema.CompactionStatus;
 import io.segflow.schema.CompactionType;
 import io.segflow.schema.SegmentLevel;
@@ -58,6 +59,12 @@ public final class IngestMetrics {
         counter("segflow.compaction.bytes.read", "Bytes compaction workers read", typeTag).increment(bytesRead);
         counter("segflow.compaction.bytes.written", "Bytes compaction workers wrote", typeTag).increment(bytesWritten);
         counter("segflow.compaction.rows.dropped", "Deleted or expired rows compaction removed", typeTag).increment(rowsDropped);
+    }
+
+    /** Time a worker spent on one attempt that produced a result: with the bytes read, a worker's input rate. */
+    public void compactionWorked(CompactionType type, long nanos) {
+        Timer.builder("segflow.compaction.worker").description("Time compaction workers spent on attempts that produced a result")
+                .tags(tags.and("type", type.name())).register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void compactionFailed(CompactionType type, CompactionStatus status) {

@@ -130,7 +130,7 @@ public final class ReadService {
                 top.poll();
             }
         };
-        RowFilter filter = new RowFilter(request.partition(), request.filterOrEmpty());
+        RowFilter filter = new RowFilter(request.partition(), request.filterOrEmpty(), spec.getClusteringKey());
         Set<Integer> channels = scanLocal(collection, null, filter, filter::mayMatch, (segment, rows, row) -> {
             double distance = rows.distance(metric, request.vector(), row);
             // Most rows lose to the worst of a full top k; only the others become hits.

@@ -8,18 +8,25 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * A search's partition and field filter: rules out whole segments by partition and by the
- * segment's primary-key range, and tests the rows of the others.
+ * A search's partition and field filter: rules out whole segments by partition, by the segment's
+ * primary-key range and, for L2 segments, by their range of the clustering key; tests the rows of
+ * the others.
  */
 final class RowFilter {
     private static final String PK = "pk";
 
     private final String partition;
     private final Map<String, Object> conditions;
+    private final String clusteringKey;
 
-    RowFilter(String partition, Map<String, Object> conditions) {
+    RowFilter(String partition, Map<String, Object> conditions, String clusteringKey) {
         this.partition = partition;
         this.conditions = conditions;
+        this.clusteringKey = clusteringKey;
+    }
+
+    RowFilter(String partition, Map<String, Object> conditions) {
+        this(partition, conditions, null);
     }
 
     boolean hasConditions() {
@@ -32,10 +39,13 @@ final class RowFilter {
             return false;
         }
         Object pk = conditions.get(PK);
-        if (pk == null || segment.getMinPk() == null) {
-            return true;
+        if (pk != null && segment.getMinPk() != null
+                && !overlaps(pk, PrimaryKeys.plain(segment.getMinPk()), PrimaryKeys.plain(segment.getMaxPk()))) {
+            return false;
         }
-        return overlaps(pk, PrimaryKeys.plain(segment.getMinPk()), PrimaryKeys.plain(segment.getMaxPk()));
+        Object clustered = clusteringKey == null ? null : conditions.get(clusteringKey);
+        return clustered == null || segment.getClusteringMin() == null || segment.getClusteringMax() == null
+                || overlaps(clustered, segment.getClusteringMin(), segment.getClusteringMax());
     }
 
     /** Whether the row with key {@code pk} and field values {@code fields} meets the conditions; its segment passed {@link #mayMatch}. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.DoublePredicate;
 import java.util.Map;
 
 /**
@@ -55,9 +56,10 @@ final class LiveModel {
         return rows.values().stream().flatMap(List::stream).filter(row -> live(row, nowMs)).count();
     }
 
-    List<Hit> search(float[] query, int k, Metric metric, long nowMs) {
+    /** The top {@code k} live rows whose price meets {@code price}. */
+    List<Hit> search(float[] query, int k, Metric metric, DoublePredicate price, long nowMs) {
         Comparator<Hit> byDistance = Comparator.comparingDouble(Hit::distance);
-        return rows.values().stream().flatMap(List::stream).filter(row -> live(row, nowMs))
+        return rows.values().stream().flatMap(List::stream).filter(row -> live(row, nowMs) && price.test(row.price()))
                 .map(row -> new Hit(row.pk(), metric.distance(query, row.vector())))
                 .sorted(metric == Metric.L2 ? byDistance : byDistance.reversed()).limit(k).toList();
     }

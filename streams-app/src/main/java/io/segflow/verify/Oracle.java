@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoublePredicate;
 import java.util.stream.Collectors;
 
 /**
@@ -214,10 +215,18 @@ public final class Oracle {
             for (int d = 0; d < DIM; d++) {
                 query[d] = (float) random.nextDouble(-1, 1);
             }
-            settle(plan, "search " + metric, () -> compareSearch(collection, model, query, metric));
+            settle(plan, "search " + metric, () -> compareSearch(collection, model, query, metric, Map.of(), price -> true));
             comparisons++;
         }
-        return comparisons;
+        // A price range: L2 segments clustered by price outside it are skipped, and must not hold a hit.
+        double low = Math.floor(random.nextDouble(0, 750));
+        float[] query = new float[DIM];
+        for (int d = 0; d < DIM; d++) {
+            query[d] = (float) random.nextDouble(-1, 1);
+        }
+        settle(plan, "search in a price range", () -> compareSearch(collection, model, query, Metric.L2,
+                Map.of("price", Map.of("gte", low, "lt", low + 250)), price -> price >= low && price < low + 250));
+        return comparisons + 1;
     }
 
     private String compareGet(String collection, LiveModel model, long pk) throws Exception {
@@ -241,9 +250,11 @@ public final class Oracle {
         return null;
     }
 
-    private String compareSearch(String collection, LiveModel model, float[] query, Metric metric) throws Exception {
-        List<LiveModel.Hit> expected = model.search(query, 10, metric, System.currentTimeMillis());
-        JsonNode answer = api().post("/collections/" + collection + "/search", Map.of("vector", query, "k", 10, "metric", metric.name()));
+    private String compareSearch(String collection, LiveModel model, float[] query, Metric metric, Map<String, Object> filter,
+                                 DoublePredicate price) throws Exception {
+        List<LiveModel.Hit> expected = model.search(query, 10, metric, price, System.currentTimeMillis());
+        JsonNode answer = api().post("/collections/" + collection + "/search",
+                Map.of("vector", query, "k", 10, "metric", metric.name(), "filter", filter));
         List<JsonNode> hits = new ArrayList<>();
         answer.path("hits").forEach(hits::add);
         for (int i = 0; i < Math.max(expected.size(), hits.size()); i++) {

@@ -47,7 +47,9 @@ class CollectionRulesTest {
                         "partition name 'p-1'"),
                 Arguments.of("clustering key not a field", new CollectionDefinition("c", null, 8, null, null, null, "price", null),
                         "clusteringKey 'price' is not a scalar field"),
-                Arguments.of("negative ttl", new CollectionDefinition("c", null, 8, null, null, null, null, -1L), "ttlMs must be"));
+                Arguments.of("negative ttl", new CollectionDefinition("c", null, 8, null, null, null, null, -1L), "ttlMs must be"),
+                Arguments.of("reclaim deadline under a second", new CollectionDefinition("c", null, 8, null, null, null, null, null, 999L),
+                        "reclaimDeadlineMs must be 0 (the instance's delete.reclaim.deadline.ms) or at least 1000, not 999"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -74,18 +76,20 @@ class CollectionRulesTest {
         assertThat(spec.getPartitions()).containsExactly("_default");
         assertThat(spec.getFields()).singleElement().satisfies(f -> assertThat(f.getType()).isEqualTo(ScalarType.DOUBLE));
         assertThat(spec.getTtlMs()).isZero();
+        assertThat(spec.getReclaimDeadlineMs()).as("the instance's deadline").isZero();
         assertThat(spec.getCreatedAtMs()).isEqualTo(42);
     }
 
     @Test
     void theDefaultPartitionAlwaysComesFirst() {
         CollectionDefinition definition = new CollectionDefinition("c", "varchar", 8, 3, null, List.of("hot", "_default", "cold"),
-                null, 1000L);
+                null, 1000L, 30_000L);
 
         CollectionSpec spec = CollectionRules.toSpec(definition, 0);
 
         assertThat(spec.getPartitions()).containsExactly("_default", "hot", "cold");
         assertThat(spec.getPkType()).isEqualTo(PkType.VARCHAR);
         assertThat(spec.getTtlMs()).isEqualTo(1000L);
+        assertThat(spec.getReclaimDeadlineMs()).isEqualTo(30_000L);
     }
 }

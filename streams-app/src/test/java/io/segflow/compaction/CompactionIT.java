@@ -52,7 +52,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Compaction and garbage collection on the embedded runtime (real broker, S3 server, RocksDB):
  * a fragmented collection with deletes and upserts converges to few segments holding exactly the
  * live rows; deletes sent while a compaction runs survive it; a pinned file outlives its segment
- * until unpinned; an orphan is collected; no deleted row's bytes outlive the reclaim deadline.
+ * until unpinned; an orphan is collected; no deleted row's bytes outlive the collection's reclaim
+ * deadline (its own, shorter than the instance's).
  */
 class CompactionIT {
     private static final int DIM = 16;
@@ -73,7 +74,7 @@ class CompactionIT {
                 Map.entry("compaction.l0.entries", "200"), Map.entry("compaction.l0.age.ms", "1000"),
                 Map.entry("compaction.l0.interval.ms", "500"), Map.entry("compaction.mix.interval.ms", "1000"),
                 Map.entry("compaction.single.interval.ms", "1000"), Map.entry("compaction.clustering.interval.ms", "0"),
-                Map.entry("compaction.schema.bump.interval.ms", "0"), Map.entry("delete.reclaim.deadline.ms", String.valueOf(DEADLINE_MS)),
+                Map.entry("compaction.schema.bump.interval.ms", "0"),
                 Map.entry("gc.grace.ms", "1000"), Map.entry("gc.interval.ms", "300"), Map.entry("gc.orphan.interval.ms", "1000"),
                 Map.entry("gc.orphan.grace.ms", "2000")));
         app = TestRuntimes.start(settings);
@@ -88,7 +89,8 @@ class CompactionIT {
 
     @Test
     void aFragmentedCollectionConvergesAndNothingDeletedOutlivesTheDeadline() throws Exception {
-        CollectionSpec spec = app.collections().create(new CollectionDefinition("fragmented", "INT64", DIM, 4, List.of(), null, null, null));
+        CollectionSpec spec = app.collections().create(new CollectionDefinition("fragmented", "INT64", DIM, 4, List.of(), null, null, null,
+                DEADLINE_MS));
         String orphan = spec.getName() + "/0/" + (999_999L << 8) + "/insert_log/0.avro";
         minio.putObject(PutObjectArgs.builder().bucket("segflow").object(orphan).stream(new ByteArrayInputStream(new byte[100]), 100, -1).build());
         // Every channel assigned and reading before the paced production starts: rows that pile up in

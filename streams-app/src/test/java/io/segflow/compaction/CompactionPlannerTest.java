@@ -1,12 +1,16 @@
 package io.segflow.compaction;
 
+import io.segflow.config.ConfigLoader;
+import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.CompactionType;
+import io.segflow.schema.PkType;
 import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.SegmentLevel;
 import io.segflow.schema.SegmentState;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +51,24 @@ class CompactionPlannerTest {
         CompactionView free = CompactionPlanner.view(0, flushed, Set.of(), Long.MAX_VALUE, 1, 0, NOW);
         assertThat(CompactionPlanner.triggered(CompactionType.L0_DELETE, THRESHOLDS, free, false)).singleElement()
                 .satisfies(plan -> assertThat(plan.targets()).containsExactly(1L));
+    }
+
+    @Test
+    void aCollectionsOwnReclaimDeadlineMakesItsDeletesUrgentSooner() {
+        CompactionSettings settings = ConfigLoader.load(null, Map.of(), Map.of(CompactionSettings.L0_ENTRIES, "1000000",
+                CompactionSettings.L0_AGE_MS, "3600000", CompactionSettings.RECLAIM_DEADLINE_MS, "600000")).compaction();
+        CollectionSpec instanceDeadline = CollectionSpec.newBuilder().setName("c").setPkType(PkType.INT64).setDim(4).setChannels(1)
+                .setCreatedAtMs(0).build();
+        CollectionSpec ownDeadline = CollectionSpec.newBuilder(instanceDeadline).setReclaimDeadlineMs(30_000).build();
+        SegmentInfo l0 = SegmentInfo.newBuilder(segment(9, SegmentLevel.L0, 100, 200, 0, 0)).setOldestDeleteMs(NOW - 20_000).build();
+        CompactionView view = CompactionPlanner.view(0, List.of(segment(1, SegmentLevel.L1, 0, 99, 0, 0), l0), Set.of(), Long.MAX_VALUE,
+                1, 0, NOW);
+
+        assertThat(CompactionPlanner.triggered(CompactionType.L0_DELETE, settings.thresholds(instanceDeadline), view, false))
+                .as("20 s old deletes, a 10 min deadline: not yet").isEmpty();
+        assertThat(CompactionPlanner.triggered(CompactionType.L0_DELETE, settings.thresholds(ownDeadline), view, false))
+                .as("past half of the collection's 30 s").singleElement()
+                .satisfies(plan -> assertThat(plan.reason()).isEqualTo("reclaim-deadline"));
     }
 
     @Test

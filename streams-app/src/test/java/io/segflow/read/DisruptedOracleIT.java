@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The oracle while instances come and go, on a broker, S3 server and registry shared by the
  * class: a second instance joining halfway (the channels rebalance while rows arrive), and an
- * instance halted with no clean shutdown in the middle of an upload and again right after an L0
- * segment's delta log reached object storage, restarted each time.
+ * instance halted with no clean shutdown at five points, restarted each time: in the middle of an
+ * upload; right after an L0 segment's delta log reached object storage; while a compaction
+ * worker writes its outputs; with a compaction result applied (meta_saved) but not committed;
+ * and while garbage collection deletes a committed compaction's inputs (before cleaned).
  */
 class DisruptedOracleIT {
     @TempDir
@@ -102,10 +105,11 @@ class DisruptedOracleIT {
     }
 
     @Test
-    void anInstanceHaltedDuringAnUploadAndAnL0FlushLosesAndResurrectsNothing() throws Exception {
+    void anInstanceHaltedInUploadsCompactionsAndGarbageCollectionLosesAndResurrectsNothing() throws Exception {
         Map<String, String> settings = instance("crashing", "crash");
         String api = "http://127.0.0.1:" + settings.get(SegflowConfig.HTTP_PORT);
-        List<String> crashes = List.of(Failpoints.UPLOAD_PARTIAL + ":3", Failpoints.L0_UPLOADED + ":2");
+        List<String> crashes = List.of(Failpoints.UPLOAD_PARTIAL + ":3", Failpoints.L0_UPLOADED + ":2", Failpoints.COMPACTION_WRITTEN + ":2",
+                Failpoints.COMPACTION_META_SAVED + ":2", Failpoints.GC_DELETED + ":2");
         List<Integer> exits = new CopyOnWriteArrayList<>();
         try (ChildInstances children = new ChildInstances()) {
             Process running = children.start(settings, "-D" + Failpoints.PROPERTY + "=" + crashes.get(0));
@@ -126,7 +130,8 @@ class DisruptedOracleIT {
             Oracle.Outcome outcome = new Oracle(new Instances(List.of(api), () -> { }), System.out).run(new Oracle.Plan(seed(), 6000, 8, 400));
 
             assertThat(outcome.comparisons()).isGreaterThanOrEqualTo(8 * 24);
-            assertThat(exits).as("both crash points were reached").containsExactly(Failpoints.HALT_STATUS, Failpoints.HALT_STATUS);
+            assertThat(exits).as("every crash point was reached").containsExactly(Collections.nCopies(crashes.size(), Failpoints.HALT_STATUS)
+                    .toArray(Integer[]::new));
             restarts.get(5, TimeUnit.SECONDS);
         }
     }

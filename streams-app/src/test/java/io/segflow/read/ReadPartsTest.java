@@ -62,6 +62,22 @@ class ReadPartsTest {
     }
 
     @Test
+    void filterRulesOutL2SegmentsByTheirClusteringKeyRange() {
+        SegmentInfo l2 = SegmentInfo.newBuilder().setId(2).setCollection("c").setChannel(0).setPartition("p1")
+                .setLevel(SegmentLevel.L2).setState(SegmentState.FLUSHED).setRows(10).setMinPosition(0).setMaxPosition(9)
+                .setCreatedAtMs(0).setLastWriteMs(0).setClusteringMin(10.0).setClusteringMax(20.0).build();
+        assertThat(new RowFilter(null, Map.of("price", 15), "price").mayMatch(l2)).isTrue();
+        assertThat(new RowFilter(null, Map.of("price", 25), "price").mayMatch(l2)).isFalse();
+        assertThat(new RowFilter(null, Map.of("price", Map.of("gt", 20)), "price").mayMatch(l2)).isFalse();
+        assertThat(new RowFilter(null, Map.of("price", Map.of("gte", 20)), "price").mayMatch(l2)).isTrue();
+        assertThat(new RowFilter(null, Map.of("price", Map.of("lt", 10)), "price").mayMatch(l2)).isFalse();
+        assertThat(new RowFilter(null, Map.of("price", 25), null).mayMatch(l2)).as("no clustering key").isTrue();
+        assertThat(new RowFilter(null, Map.of("name", "x"), "price").mayMatch(l2)).as("no condition on the key").isTrue();
+        SegmentInfo l1 = SegmentInfo.newBuilder(l2).setLevel(SegmentLevel.L1).setClusteringMin(null).setClusteringMax(null).build();
+        assertThat(new RowFilter(null, Map.of("price", 25), "price").mayMatch(l1)).as("no range recorded").isTrue();
+    }
+
+    @Test
     void pinsLastUntilEveryReadThatTookThemIsDone() {
         FilePins pins = new FilePins();
         FilePins.Pin first = pins.pin(List.of("a", "b"));

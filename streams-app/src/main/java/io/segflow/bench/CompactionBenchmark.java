@@ -1,0 +1,294 @@
+package io.segflow.bench;
+
+import io.minio.messages.Item;
+import io.segflow.app.SegflowApp;
+import io.segflow.bench.ReadBenchmark.Latency;
+import io.segflow.catalog.SegmentView;
+import io.segflow.collection.CollectionDefinition;
+import io.segflow.compaction.CompactionSettings;
+import io.segflow.http.ApiClient;
+import io.segflow.produce.DmlProducer;
+import io.segflow.produce.SyntheticWorkload;
+import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.DmlOp;
+import io.segflow.schema.dml.DmlSchemas;
+import io.segflow.schema.registry.RestSchemaRegistryClient;
+import io.segflow.storage.AvroFiles;
+import io.segflow.storage.ObjectStorage;
+import org.apache.avro.generic.GenericRecord;
+
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * {@code segflow bench compaction}, in two halves around a restart. {@link #fragment} builds a
+ * fragmented collection with compaction off (many small segments, a share of the rows deleted and
+ * a share upserted), times searches on it and copies its objects through the same S3 server for
+ * the raw rate. {@link #converge}, on the instance started again with compaction on, waits until
+ * no object holds a deleted or replaced row and the segments stop changing, then measures again.
+ */
+public final class CompactionBenchmark {
+    /** Small segments, checked often so that they seal near that size. */
+    public static final Map<String, String> FRAGMENT_SETTINGS = Map.of("seal.capacity.bytes", String.valueOf(256 << 10),
+            "seal.check.interval.ms", "20");
+    public static final Map<String, String> COMPACTION_OFF = Map.of(CompactionSettings.ENABLED, "false");
+    public static final Map<String, String> COMPACTION_ON = Map.of(CompactionSettings.ENABLED, "true");
+    /** An upserted row's new vector is the pool's vector this many places further on. */
+    private static final int UPSERT_SHIFT = 7919;
+    private static final String COPY_PREFIX = "bench-copy/";
+
+    /** The collection as ingest left it, and what was measured on it. */
+    public record Fragmented(CollectionSpec spec, long rows, BitSet deleted, BitSet upserted, int l1Segments, int l0Segments, Bucket bucket,
+                             long storedRows, Latency search, double copySeconds) {
+        long live() {
+            return rows - deleted.cardinality();
+        }
+
+        /** Bytes the live rows take in insert logs, at the bytes per row the flushed insert logs have. */
+        double liveBytes() {
+            return (double) bucket.insertLogBytes() * live() / storedRows;
+        }
+    }
+
+    /** Objects under a prefix: how many, their bytes, and the shares of insert and delta logs. */
+    public record Bucket(int objects, long bytes, long insertLogBytes, int deltaLogs, long deltaLogBytes) {
+        static Bucket of(List<Item> items) {
+            List<Item> deltaLogs = items.stream().filter(i -> i.objectName().contains("/delta_log/")).toList();
+            return new Bucket(items.size(), items.stream().mapToLong(Item::size).sum(),
+                    items.stream().filter(i -> i.objectName().contains("/insert_log/")).mapToLong(Item::size).sum(),
+                    deltaLogs.size(), deltaLogs.stream().mapToLong(Item::size).sum());
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%,d objects, %.1f MB (insert logs %.1f MB, %d delta logs %.2f MB)", objects, bytes / 1e6,
+                    insertLogBytes / 1e6, deltaLogs, deltaLogBytes / 1e6);
+        }
+    }
+
+    /** The compaction meters of the collection: committed tasks' bytes and the workers' time. */
+    public record Work(long tasks, long bytesRead, long bytesWritten, long rowsDropped, double workerSeconds) {
+        static Work of(SegflowApp app, String collection) {
+            return new Work((long) counter(app, "segflow.compaction.tasks", collection),
+                    (long) counter(app, "segflow.compaction.bytes.read", collection),
+                    (long) counter(app, "segflow.compaction.bytes.written", collection),
+                    (long) counter(app, "segflow.compaction.rows.dropped", collection),
+                    app.meters().find("segflow.compaction.worker").tag("collection", collection).timers().stream()
+                            .mapToDouble(t -> t.totalTime(TimeUnit.SECONDS)).sum());
+        }
+
+        private static double counter(SegflowApp app, String name, String collection) {
+            return app.meters().find(name).tag("collection", collection).counters().stream().mapToDouble(c -> c.count()).sum();
+        }
+
+        double inputMegabytesPerWorkerSecond() {
+            return bytesRead / workerSeconds / 1e6;
+        }
+    }
+
+    public record Result(Fragmented before, int segmentsAfter, Bucket bucketAfter, double reclaimSeconds, double convergeSeconds,
+                         long deadlineMs, Latency searchAfter, Work work) {
+        public void print(PrintStream out) {
+            Fragmented b = before;
+            out.printf("compaction: %,d rows, dim %d, %d channels; %,d deleted (%.0f%%), %,d upserted (%.0f%%); written with compaction"
+                    + " off, then compacted after a restart with it on%n", b.rows(), b.spec().getDim(), b.spec().getChannels(),
+                    b.deleted().cardinality(), 100.0 * b.deleted().cardinality() / b.rows(), b.upserted().cardinality(),
+                    100.0 * b.upserted().cardinality() / b.rows());
+            out.printf("  live rows: %,d, %.1f MB at the insert logs' %.0f bytes per row%n", b.live(), b.liveBytes() / 1e6,
+                    (double) b.bucket().insertLogBytes() / b.storedRows());
+            out.printf("  before: %d L1 + %d L0 segments, bucket %s: space amplification %.2f%n", b.l1Segments(), b.l0Segments(),
+                    b.bucket(), b.bucket().bytes() / b.liveBytes());
+            out.printf("  after: %d L1/L2 segments, bucket %s: space amplification %.2f (target <= 1.15)%n", segmentsAfter, bucketAfter,
+                    bucketAfter.bytes() / b.liveBytes());
+            out.printf("  every deleted or replaced row's bytes gone from the bucket %.1f s after compaction was switched on"
+                    + " (deadline %.0f s); segments settled after %.1f s%n", reclaimSeconds, deadlineMs / 1e3, convergeSeconds);
+            out.printf("  search before: %s%n", b.search());
+            out.printf("  search after:  %s%n", searchAfter);
+            out.printf("  compaction: %,d tasks read %.1f MB and wrote %.1f MB, dropped %,d rows, in %.1f worker-seconds:"
+                    + " %.1f MB/s of input per worker%n", work.tasks(), work.bytesRead() / 1e6, work.bytesWritten() / 1e6,
+                    work.rowsDropped(), work.workerSeconds(), work.inputMegabytesPerWorkerSecond());
+            out.printf("  write amplification: (%.1f MB flushed + %.1f MB compacted) / %.1f MB flushed = %.2f%n",
+                    b.bucket().bytes() / 1e6, work.bytesWritten() / 1e6, b.bucket().bytes() / 1e6,
+                    (double) (b.bucket().bytes() + work.bytesWritten()) / b.bucket().bytes());
+            double copyRate = b.bucket().bytes() / b.copySeconds() / 1e6;
+            out.printf("  raw copy (get + put, one thread, same client and S3 server) of the collection's %,d objects: %.1f MB in"
+                    + " %.2f s, %.1f MB/s%n", b.bucket().objects(), b.bucket().bytes() / 1e6, b.copySeconds(), copyRate);
+            out.printf("  ratio compaction input rate per worker / raw copy rate: %.2f (target >= 0.5)%n",
+                    work.inputMegabytesPerWorkerSecond() / copyRate);
+        }
+    }
+
+    private CompactionBenchmark() {
+    }
+
+    /** Builds the fragmented collection on {@code app}, which runs with compaction off, and measures it. */
+    public static Fragmented fragment(SegflowApp app, long rows, int dim, int channels, double deleteShare, double upsertShare,
+                                      PrintStream progress) throws Exception {
+        String name = "bench_compaction_" + System.currentTimeMillis();
+        CollectionSpec spec = app.collections().create(new CollectionDefinition(name, "INT64", dim, channels, List.of(), null, null, null));
+        app.segments().segments(name, true);
+        progress.printf("created %s; inserting %,d rows%n", name, rows);
+        RestSchemaRegistryClient registry = new RestSchemaRegistryClient(app.endpoints().schemaRegistry());
+        IngestBenchmark.produce(spec, app.endpoints().kafka(), registry, rows);
+        float[][] pool = IngestBenchmark.vectorPool(dim);
+        BitSet deleted = new BitSet();
+        BitSet upserted = new BitSet();
+        SplittableRandom random = new SplittableRandom(11);
+        long deletes = (long) (rows * deleteShare);
+        long upserts = (long) (rows * upsertShare);
+        progress.printf("deleting %,d rows and upserting %,d%n", deletes, upserts);
+        try (DmlProducer producer = new DmlProducer(spec, Map.of("bootstrap.servers", app.endpoints().kafka()), registry)) {
+            while (deleted.cardinality() < deletes || upserted.cardinality() < upserts) {
+                int pk = random.nextInt((int) rows);
+                if (deleted.get(pk) || upserted.get(pk)) {
+                    continue;
+                }
+                boolean delete = upserted.cardinality() >= upserts || (deleted.cardinality() < deletes && random.nextDouble() < deleteShare
+                        / (deleteShare + upsertShare));
+                if (delete) {
+                    deleted.set(pk);
+                    producer.send(new SyntheticWorkload.Event(DmlOp.DELETE, (long) pk, DmlSchemas.DEFAULT_PARTITION, null, Map.of()));
+                } else {
+                    upserted.set(pk);
+                    producer.send(new SyntheticWorkload.Event(DmlOp.UPSERT, (long) pk, DmlSchemas.DEFAULT_PARTITION,
+                            pool[(pk + UPSERT_SHIFT) % pool.length], Map.of()));
+                }
+            }
+        }
+        progress.println("flushing");
+        app.flushes().flush(spec, Duration.ofMinutes(10));
+        List<SegmentView> segments = app.segments().segments(name, false);
+        long storedRows = rowSegments(segments).mapToLong(SegmentView::rows).sum();
+        ApiClient api = new ApiClient(app.endpoints().http());
+        checkCount(api, name, rows - deleted.cardinality());
+        progress.println("timing search on the fragmented collection");
+        Latency search = ReadBenchmark.search(api, name, pool, random);
+        progress.println("copying the collection's objects for the raw rate");
+        ObjectStorage storage = app.storage();
+        List<Item> objects = storage.list(name + "/");
+        long start = System.nanoTime();
+        for (Item object : objects) {
+            storage.put(COPY_PREFIX + object.objectName(), storage.get(object.objectName()));
+        }
+        double copySeconds = (System.nanoTime() - start) / 1e9;
+        for (Item object : objects) {
+            storage.remove(COPY_PREFIX + object.objectName());
+        }
+        return new Fragmented(spec, rows, deleted, upserted, (int) segments.stream().filter(s -> s.level().equals("L1")).count(),
+                (int) segments.stream().filter(s -> s.level().equals("L0")).count(), Bucket.of(objects), storedRows, search, copySeconds);
+    }
+
+    /**
+     * On {@code app}, started again with compaction on, waits until no object holds a deleted or
+     * replaced row and then until the segments have not changed for {@code settleMs}; measures
+     * again and checks every live row, and only those, is in the bucket once.
+     */
+    public static Result converge(SegflowApp app, Fragmented before, CompactionSettings settings, long settleMs, Duration maxWait,
+                                  PrintStream progress) throws Exception {
+        String name = before.spec().getName();
+        long start = System.nanoTime();
+        long deadline = start + maxWait.toNanos();
+        app.segments().segments(name, true);
+        progress.println("compaction on; waiting until every deleted row's bytes are gone and the segments settle");
+        double reclaimSeconds = -1;
+        List<SegmentView> flushed = List.of();
+        Set<Long> lastIds = Set.of();
+        long lastChange = start;
+        while (true) {
+            flushed = app.segments().segments(name, false).stream().filter(s -> s.state().equals("FLUSHED")).toList();
+            Set<Long> ids = flushed.stream().map(SegmentView::id).collect(Collectors.toSet());
+            long now = System.nanoTime();
+            if (!ids.equals(lastIds)) {
+                lastIds = ids;
+                lastChange = now;
+            }
+            if (reclaimSeconds < 0 && reclaimed(app.storage().list(name + "/"), flushed, before.live())) {
+                reclaimSeconds = (now - start) / 1e9;
+                progress.printf("reclaimed after %.1f s%n", reclaimSeconds);
+            }
+            if (reclaimSeconds >= 0 && now - lastChange >= TimeUnit.MILLISECONDS.toNanos(settleMs)) {
+                break;
+            }
+            if (now > deadline) {
+                throw new IllegalStateException("not converged within " + maxWait + ": " + flushed.size() + " flushed segments, reclaimed: "
+                        + (reclaimSeconds >= 0));
+            }
+            Thread.sleep(1000);
+        }
+        double convergeSeconds = (lastChange - start) / 1e9;
+        List<Item> objects = app.storage().list(name + "/");
+        verifyLiveRows(app.storage(), objects, before);
+        ApiClient api = new ApiClient(app.endpoints().http());
+        checkCount(api, name, before.live());
+        progress.println("timing search after convergence");
+        Latency searchAfter = ReadBenchmark.search(api, name, IngestBenchmark.vectorPool(before.spec().getDim()), new SplittableRandom(13));
+        return new Result(before, (int) rowSegments(flushed).count(), Bucket.of(objects), reclaimSeconds, convergeSeconds,
+                settings.thresholds().reclaimDeadlineMs(), searchAfter, Work.of(app, name));
+    }
+
+    /**
+     * Whether the bucket holds only live rows: every insert log is a Flushed segment's, and those
+     * segments hold as many rows as are live (so none of them holds a deleted or replaced row).
+     */
+    private static boolean reclaimed(List<Item> objects, List<SegmentView> flushed, long live) {
+        Set<String> referenced = new HashSet<>();
+        flushed.forEach(s -> referenced.addAll(s.insertLogPaths()));
+        return objects.stream().map(Item::objectName).filter(path -> path.contains("/insert_log/")).allMatch(referenced::contains)
+                && rowSegments(flushed).mapToLong(SegmentView::rows).sum() == live;
+    }
+
+    /** L1 and L2 segments: those holding rows (an L0 segment's rows are deletes). */
+    private static Stream<SegmentView> rowSegments(List<SegmentView> segments) {
+        return segments.stream().filter(s -> !s.level().equals("L0"));
+    }
+
+    /** Decodes every insert log left: each live key once, with its latest vector, and no other row. */
+    private static void verifyLiveRows(ObjectStorage storage, List<Item> objects, Fragmented before) {
+        float[][] pool = IngestBenchmark.vectorPool(before.spec().getDim());
+        BitSet seen = new BitSet();
+        for (Item object : objects) {
+            if (!object.objectName().contains("/insert_log/")) {
+                continue;
+            }
+            for (GenericRecord row : AvroFiles.<GenericRecord>read(storage.get(object.objectName()))) {
+                int pk = (int) (long) (Long) row.get(DmlSchemas.PK);
+                int vector = before.upserted().get(pk) ? (pk + UPSERT_SHIFT) % pool.length : pk % pool.length;
+                if (before.deleted().get(pk) || seen.get(pk) || !sameVector((ByteBuffer) row.get(DmlSchemas.VECTOR), pool[vector])) {
+                    throw new IllegalStateException("row of key " + pk + " in " + object.objectName() + " is deleted, replaced or twice");
+                }
+                seen.set(pk);
+            }
+        }
+        if (seen.cardinality() != before.live()) {
+            throw new IllegalStateException("the bucket holds " + seen.cardinality() + " live rows, not " + before.live());
+        }
+    }
+
+    private static boolean sameVector(ByteBuffer bytes, float[] expected) {
+        ByteBuffer values = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : expected) {
+            if (values.remaining() < Float.BYTES || values.getFloat() != v) {
+                return false;
+            }
+        }
+        return !values.hasRemaining();
+    }
+
+    private static void checkCount(ApiClient api, String collection, long expected) throws Exception {
+        long count = api.get("/collections/" + collection + "/count").path("count").asLong();
+        if (count != expected) {
+            throw new IllegalStateException("count answered " + count + ", expected " + expected);
+        }
+    }
+}
