@@ -191,7 +191,7 @@ public final class CompactionBenchmark {
 
     /**
      * On {@code app}, started again with compaction on, waits until no object holds a deleted or
-     * replaced row and then until the segments have not changed for {@code settleMs}; measures
+     * replaced row, no L0 segment is left, and the segments have not changed for {@code settleMs}; measures
      * again and checks every live row, and only those, is in the bucket once.
      */
     public static Result converge(SegflowApp app, Fragmented before, CompactionSettings settings, long settleMs, Duration maxWait,
@@ -217,7 +217,8 @@ public final class CompactionBenchmark {
                 reclaimSeconds = (now - start) / 1e9;
                 progress.printf("reclaimed after %.1f s%n", reclaimSeconds);
             }
-            if (reclaimSeconds >= 0 && now - lastChange >= TimeUnit.MILLISECONDS.toNanos(settleMs)) {
+            boolean deletesMoved = flushed.stream().noneMatch(s -> s.level().equals("L0"));
+            if (reclaimSeconds >= 0 && deletesMoved && now - lastChange >= TimeUnit.MILLISECONDS.toNanos(settleMs)) {
                 break;
             }
             if (now > deadline) {

@@ -194,10 +194,15 @@ public final class ChannelCompactions {
         // An L0 delete moves its L0 segments' deletes; a rewrite applies its inputs' own.
         Set<String> deltaLogs = new LinkedHashSet<>();
         plan.inputs().forEach(id -> deltaLogs.addAll(settled.get(id).getDeltaLogPaths()));
+        long appliedThrough = -1;
         if (plan.type() != CompactionType.L0_DELETE) {
-            // A rewrite applies every flushed delete of the channel that can reach its rows: those in L0 segments too.
-            settled.values().stream().filter(s -> s.getState() == SegmentState.FLUSHED && s.getLevel() == SegmentLevel.L0)
-                    .forEach(s -> deltaLogs.addAll(s.getDeltaLogPaths()));
+            // A rewrite applies every flushed delete of the channel that can reach its rows: those in L0 segments too. L0
+            // segments flush in position order, so its outputs hold no row a delete up to the newest of them removes.
+            List<SegmentInfo> l0 = settled.values().stream().filter(s -> s.getState() == SegmentState.FLUSHED && s.getLevel() == SegmentLevel.L0)
+                    .toList();
+            l0.forEach(s -> deltaLogs.addAll(s.getDeltaLogPaths()));
+            long inputsThrough = plan.inputs().stream().mapToLong(id -> settled.get(id).getDeletesAppliedThrough()).min().orElse(-1);
+            appliedThrough = Math.max(inputsThrough, l0.stream().mapToLong(SegmentInfo::getMaxPosition).max().orElse(-1));
         }
         long liveBytes = view.segments().stream().filter(s -> plan.inputs().contains(s.id())).mapToLong(FlushedSegment::liveBytes).sum();
         long target = plan.targetSizeBytes() > 0 ? plan.targetSizeBytes() : Long.MAX_VALUE;
@@ -210,7 +215,8 @@ public final class ChannelCompactions {
                 .setChannel(channel).setPartition(plan.partition()).setType(plan.type()).setInputs(plan.inputs())
                 .setTargetLevel(plan.targetLevel()).setPriority(plan.priority()).setReason(plan.reason())
                 .setTargetSizeBytes(plan.targetSizeBytes()).setCreatedAtMs(nowMs).setTargets(plan.targets())
-                .setInputSegments(described).setDeltaLogs(List.copyOf(deltaLogs)).setOutputIds(outputIds).build();
+                .setInputSegments(described).setDeltaLogs(List.copyOf(deltaLogs)).setOutputIds(outputIds)
+                .setDeletesAppliedThrough(appliedThrough).build();
     }
 
     /** Applies a report of the compaction stream; the caller holds the readers' move lock around it. */
@@ -252,7 +258,7 @@ public final class ChannelCompactions {
             log.warn("{}: channel {}: compaction {} rejected: {}", collection, channel, task.getTaskId(), stale.get());
             return;
         }
-        List<Long> outputs = task.getType() == CompactionType.L0_DELETE ? routeDeletes(task, result) : replace(task, result, nowMs);
+        List<Long> outputs = task.getType() == CompactionType.L0_DELETE ? routeDeletes(task, result) : replace(entry, result, nowMs);
         task.getInputs().forEach(id -> drop(id, nowMs));
         entry.setOutputs(outputs);
         move(entry, TaskState.META_SAVED);
@@ -266,9 +272,15 @@ public final class ChannelCompactions {
     private List<Long> routeDeletes(CompactionTask task, CompactionResult result) {
         long oldestDelete = task.getInputSegments().stream().filter(s -> s.getLevel() == SegmentLevel.L0)
                 .mapToLong(s -> s.getOldestDeleteMs() >= 0 ? s.getOldestDeleteMs() : s.getFlushedAtMs()).min().orElse(-1);
+        long newestDelete = task.getInputSegments().stream().filter(s -> s.getLevel() == SegmentLevel.L0).mapToLong(SegmentInfo::getMaxPosition)
+                .max().orElse(-1);
         List<Long> reached = new ArrayList<>();
         for (DeltaAppend append : result.getDeltaAppends()) {
             for (SegmentInfo target : successors(append.getSegmentId())) {
+                if (target.getDeletesAppliedThrough() >= newestDelete) {
+                    // Rewritten meanwhile by a task that applied these L0 segments' deletes itself.
+                    continue;
+                }
                 List<String> paths = new ArrayList<>(target.getDeltaLogPaths());
                 paths.add(append.getPath());
                 target.setDeltaLogPaths(paths);
@@ -277,9 +289,27 @@ public final class ChannelCompactions {
                 target.setOldestDeleteMs(target.getOldestDeleteMs() < 0 ? oldestDelete : Math.min(target.getOldestDeleteMs(), oldestDelete));
                 publish(target);
                 reached.add(target.getId());
+                coverByRunningRewrites(target.getId(), append.getPath(), newestDelete);
             }
         }
         return reached;
+    }
+
+    /**
+     * A delta log just appended to {@code segmentId}, an input of a rewrite under way that applies
+     * every delete up to {@code newestDelete} itself: that rewrite's outputs need not carry it.
+     */
+    private void coverByRunningRewrites(long segmentId, String path, long newestDelete) {
+        for (CompactionEntry entry : List.copyOf(open.values())) {
+            CompactionTask task = entry.getTask();
+            if (!finished(entry) && task.getType() != CompactionType.L0_DELETE && task.getInputs().contains(segmentId)
+                    && task.getDeletesAppliedThrough() >= newestDelete) {
+                List<String> covered = new ArrayList<>(entry.getCoveredDeltaLogs());
+                covered.add(path);
+                entry.setCoveredDeltaLogs(covered);
+                save(entry);
+            }
+        }
     }
 
     /** The Flushed segments holding the rows segment {@code id} held: itself, or what compaction made of it. */
@@ -295,9 +325,12 @@ public final class ChannelCompactions {
 
     /**
      * A rewrite: its outputs become Flushed. Delta logs an input gained after the plan (an L0 delete
-     * committed meanwhile) hold deletes the worker did not apply: every output takes them over.
+     * committed meanwhile) may hold deletes the worker did not apply: every output takes them over,
+     * unless they are covered (the worker read the L0 segments they came from: it skipped none).
      */
-    private List<Long> replace(CompactionTask task, CompactionResult result, long nowMs) {
+    private List<Long> replace(CompactionEntry entry, CompactionResult result, long nowMs) {
+        CompactionTask task = entry.getTask();
+        Set<String> covered = result.getSkippedDeltaLogs() == 0 ? Set.copyOf(entry.getCoveredDeltaLogs()) : Set.of();
         Map<Long, SegmentInfo> planned = new HashMap<>();
         task.getInputSegments().forEach(s -> planned.put(s.getId(), s));
         Set<String> lateLogs = new LinkedHashSet<>();
@@ -306,9 +339,11 @@ public final class ChannelCompactions {
         for (long id : task.getInputs()) {
             SegmentInfo now = settled.get(id);
             SegmentInfo before = planned.get(id);
-            List<String> late = now.getDeltaLogPaths().stream().filter(path -> !before.getDeltaLogPaths().contains(path)).toList();
+            List<String> late = now.getDeltaLogPaths().stream()
+                    .filter(path -> !before.getDeltaLogPaths().contains(path) && !covered.contains(path)).toList();
             if (!late.isEmpty()) {
                 lateLogs.addAll(late);
+                // All of the input's new delta bytes, covered logs included: an upper bound.
                 lateBytes += now.getDeltaLogBytes() - before.getDeltaLogBytes();
                 oldestLate = oldestLate < 0 ? now.getOldestDeleteMs() : Math.min(oldestLate, now.getOldestDeleteMs());
             }
@@ -317,6 +352,7 @@ public final class ChannelCompactions {
         for (SegmentInfo output : result.getOutputs()) {
             output.setFlushedAtMs(nowMs);
             output.setLastLevel(null);
+            output.setDeletesAppliedThrough(task.getDeletesAppliedThrough());
             if (!lateLogs.isEmpty()) {
                 output.setDeltaLogPaths(List.copyOf(lateLogs));
                 output.setDeltaLogBytes(lateBytes);

@@ -53,7 +53,7 @@ public final class CompactionPlanner {
         }
         return new FlushedSegment(s.getId(), s.getPartition(), s.getLevel(), s.getRows(), s.getDeletedRows(), expired, s.getBytes(),
                 s.getDeltaLogPaths().size(), s.getDeltaLogBytes(), s.getMinPosition(), s.getMaxPosition(), s.getFlushedAtMs(),
-                oldestGone, s.getSchemaVersion(), s.getSortedByPk());
+                oldestGone, s.getSchemaVersion(), s.getSortedByPk(), s.getDeletesAppliedThrough());
     }
 
     /** The plans of one trigger policy; clustering only for a collection with a clustering key. */

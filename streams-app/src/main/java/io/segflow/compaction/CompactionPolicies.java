@@ -31,8 +31,9 @@ public final class CompactionPolicies {
     /**
      * L0 delete: every free L0 segment of the channel, once they hold enough deletes, the oldest
      * is old enough, or half the reclaim deadline has passed since it flushed. Targets: the L1
-     * and L2 segments holding rows older than the newest delete (the worker narrows them by
-     * bloom filter); none means the L0 segments are dropped without a worker.
+     * and L2 segments holding rows older than the newest delete, unless a rewrite already applied
+     * every delete up to it (the worker narrows them by bloom filter); none means the L0 segments
+     * are dropped without a worker.
      */
     public static Optional<CompactionPlan> l0Delete(CompactionThresholds t, CompactionView view) {
         List<FlushedSegment> l0 = view.free().stream().filter(s -> s.level() == SegmentLevel.L0)
@@ -48,8 +49,8 @@ public final class CompactionPolicies {
             return Optional.empty();
         }
         long newestDelete = l0.stream().mapToLong(FlushedSegment::maxPosition).max().orElseThrow();
-        List<Long> targets = view.segments().stream().filter(s -> s.level() != SegmentLevel.L0 && s.minPosition() < newestDelete)
-                .map(FlushedSegment::id).toList();
+        List<Long> targets = view.segments().stream().filter(s -> s.level() != SegmentLevel.L0 && s.minPosition() < newestDelete
+                && s.deletesAppliedThrough() < newestDelete).map(FlushedSegment::id).toList();
         return Optional.of(new CompactionPlan(CompactionType.L0_DELETE, view.channel(), null, ids(l0), targets, SegmentLevel.L0, 0,
                 L0_PRIORITY, reason));
     }

@@ -59,7 +59,8 @@ public final class CompactionWorker {
 
     /**
      * L0 delete: each target gets one delta log of the deletes that can reach it: newer than its
-     * oldest row, and a key its bloom filter may hold (no false negatives, so no delete is lost).
+     * oldest row and than the deletes a rewrite already applied to it, and a key its bloom filter
+     * may hold (no false negatives, so no delete is lost).
      */
     private void routeDeletes(CompactionTask task, CompactionResult.Builder result) {
         List<DeltaEntry> deletes = new ArrayList<>();
@@ -79,7 +80,8 @@ public final class CompactionWorker {
             BloomFilter<byte[]> bloom = SegmentFiles.bloom(statsFile);
             List<DeltaEntry> reaching = new ArrayList<>();
             for (int i = 0; i < deletes.size(); i++) {
-                if (deletes.get(i).getPosition() > segment.getMinPosition() && bloom.mightContain(keys.get(i))) {
+                long position = deletes.get(i).getPosition();
+                if (position > segment.getMinPosition() && position > segment.getDeletesAppliedThrough() && bloom.mightContain(keys.get(i))) {
                     reaching.add(deletes.get(i));
                 }
             }
@@ -97,6 +99,7 @@ public final class CompactionWorker {
     private void rewrite(CompactionTask task, CollectionSpec spec, long nowMs, CompactionResult.Builder result) {
         Map<ByteBuffer, Long> deletes = new HashMap<>();
         long read = 0;
+        int skipped = 0;
         Map<Long, SegmentInfo> segments = byId(task.getInputSegments());
         Set<String> ownLogs = new HashSet<>();
         task.getInputs().forEach(id -> ownLogs.addAll(segments.get(id).getDeltaLogPaths()));
@@ -107,6 +110,7 @@ public final class CompactionWorker {
                 // segments they reach, inputs included, which the commit carries over to the outputs.
                 log.info("{}: compaction {}: delta log {} is gone (its L0 segment was compacted); the commit carries its deletes over",
                         task.getCollection(), task.getTaskId(), path);
+                skipped++;
                 continue;
             }
             read += file.get().length;
@@ -130,7 +134,7 @@ public final class CompactionWorker {
         String partition = segments.get(task.getInputs().get(0)).getPartition();
         long bytesPerRow = inputRows == 0 ? 1 : Math.max(1, inputBytes / inputRows);
         List<SegmentInfo> outputs = files.write(task, spec, partition, rows, bytesPerRow, nowMs, this::put);
-        result.setOutputs(outputs).setBytesRead(read).setRowsDropped(rows.dropped());
+        result.setOutputs(outputs).setBytesRead(read).setRowsDropped(rows.dropped()).setSkippedDeltaLogs(skipped);
     }
 
     private byte[] read(String path) {

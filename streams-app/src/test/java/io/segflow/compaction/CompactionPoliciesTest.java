@@ -26,12 +26,12 @@ class CompactionPoliciesTest {
 
     private static FlushedSegment l1(long id, String partition, long bytes, long rows, long deleted) {
         return new FlushedSegment(id, partition, SegmentLevel.L1, rows, deleted, 0, bytes, deleted > 0 ? 1 : 0, 0, id * 100, id * 100 + 99,
-                NOW - MINUTE, deleted > 0 ? NOW - MINUTE : -1, 1, false);
+                NOW - MINUTE, deleted > 0 ? NOW - MINUTE : -1, 1, false, -1);
     }
 
     private static FlushedSegment l0(long id, long entries, long minPosition, long maxPosition, long ageMs) {
         return new FlushedSegment(id, "*", SegmentLevel.L0, entries, 0, 0, entries * 16, 1, entries * 16, minPosition, maxPosition,
-                NOW - ageMs, -1, 1, false);
+                NOW - ageMs, -1, 1, false, -1);
     }
 
     private static CompactionView view(List<FlushedSegment> segments, Set<Long> busy) {
@@ -116,7 +116,7 @@ class CompactionPoliciesTest {
     })
     void singleRewritesALargeSegmentOnItsOwnThresholds(String what, long rows, long deleted, int deltaLogs, long deltaMb, String reason) {
         FlushedSegment segment = new FlushedSegment(1, "_default", SegmentLevel.L1, rows, deleted, 0, 60 * MB, deltaLogs, deltaMb * MB,
-                0, 999, NOW - MINUTE, deleted > 0 ? NOW - MINUTE : -1, 1, true);
+                0, 999, NOW - MINUTE, deleted > 0 ? NOW - MINUTE : -1, 1, true, -1);
         assertThat(CompactionPolicies.single(NO_JITTER, view(List.of(segment), Set.of())).stream().map(CompactionPlan::reason).findFirst()
                 .orElse("")).isEqualTo(reason);
     }
@@ -124,7 +124,7 @@ class CompactionPoliciesTest {
     @Test
     void theReclaimDeadlineRewritesASegmentWhateverTheThresholdsAndRaisesItsPriority() {
         FlushedSegment fewDeletes = new FlushedSegment(1, "_default", SegmentLevel.L1, 1000, 1, 0, 60 * MB, 1, 100, 0, 999,
-                NOW - 10 * MINUTE, NOW - 5 * MINUTE, 1, true);
+                NOW - 10 * MINUTE, NOW - 5 * MINUTE, 1, true, -1);
         assertThat(CompactionPolicies.single(NO_JITTER, view(List.of(fewDeletes), Set.of()))).singleElement().satisfies(plan -> {
             assertThat(plan.reason()).isEqualTo("reclaim-deadline");
             assertThat(plan.priority()).isEqualTo(CompactionPolicies.URGENT_PRIORITY);
@@ -135,7 +135,7 @@ class CompactionPoliciesTest {
     void jitterSpreadsACohortOverTheThresholdInsteadOfRewritingItAtOnce() {
         // 200 segments of one age, each 17% deleted: under the 20% threshold, but above 20% x (1 - 0.3 x f(id)) for some.
         List<FlushedSegment> cohort = LongStream.rangeClosed(1, 200).mapToObj(id -> new FlushedSegment(id, "_default", SegmentLevel.L1,
-                1000, 170, 0, 60 * MB, 1, 100, id * 1000, id * 1000 + 999, NOW - MINUTE, NOW - MINUTE, 1, true)).toList();
+                1000, 170, 0, 60 * MB, 1, 100, id * 1000, id * 1000 + 999, NOW - MINUTE, NOW - MINUTE, 1, true, -1)).toList();
         CompactionThresholds jittered = new CompactionThresholds(64 * MB, 0.5, 0.2, 8 * MB, 8, 0.3, 1000, 10 * MINUTE, 60 * MINUTE, 1000);
         long crossing = cohort.stream().filter(s -> CompactionPolicies.worthRewriting(jittered, s, NOW)).count();
         assertThat(crossing).as("some, not all, of the cohort").isBetween(20L, 180L);
@@ -150,11 +150,28 @@ class CompactionPoliciesTest {
     void eachTriggerPlansAtMostItsRateLimitMostUrgentFirst() {
         List<FlushedSegment> segments = LongStream.rangeClosed(1, 10).mapToObj(id -> new FlushedSegment(id, "_default", SegmentLevel.L1,
                 1000, 300 + id * 10, 0, 60 * MB, 1, 100, id * 1000, id * 1000 + 999, NOW - MINUTE, id == 3 ? NOW - 6 * MINUTE : NOW - MINUTE,
-                1, true)).toList();
+                1, true, -1)).toList();
         List<CompactionPlan> plans = CompactionPolicies.single(NO_JITTER, view(segments, Set.of()));
         assertThat(plans).hasSize(4);
         assertThat(plans.get(0).inputs()).containsExactly(3L);
         assertThat(plans.subList(1, 4)).extracting(p -> p.inputs().get(0)).containsExactly(10L, 9L, 8L);
+    }
+
+    @Test
+    void anL0DeleteSkipsSegmentsARewriteAlreadyAppliedItsDeletesTo() {
+        FlushedSegment rewritten = new FlushedSegment(1, "_default", SegmentLevel.L1, 1000, 0, 0, 40 * MB, 0, 0, 0, 999, NOW, -1, 1, true,
+                2000);
+        FlushedSegment flushed = l1(2, "_default", 10 * MB, 1000, 0);
+        FlushedSegment l0 = l0(9, 5000, 1500, 1800, 0);
+
+        assertThat(CompactionPolicies.l0Delete(NO_JITTER, view(List.of(rewritten, flushed, l0), Set.of()))).hasValueSatisfying(plan ->
+                assertThat(plan.targets()).as("applied through 2000 >= 1800: skipped").containsExactly(2L));
+        assertThat(CompactionPolicies.l0Delete(NO_JITTER, view(List.of(rewritten, l0), Set.of()))).hasValueSatisfying(plan ->
+                assertThat(plan.fastFinish()).as("no target left: dropped without a worker").isTrue());
+        FlushedSegment partly = new FlushedSegment(1, "_default", SegmentLevel.L1, 1000, 0, 0, 40 * MB, 0, 0, 0, 999, NOW, -1, 1, true,
+                1700);
+        assertThat(CompactionPolicies.l0Delete(NO_JITTER, view(List.of(partly, l0), Set.of()))).hasValueSatisfying(plan ->
+                assertThat(plan.targets()).as("deletes up to 1800 reach past 1700").containsExactly(1L));
     }
 
     @Test
@@ -169,9 +186,9 @@ class CompactionPoliciesTest {
 
     @Test
     void sortSchemaBumpClusteringAndForceMergePickTheirSegments() {
-        FlushedSegment sorted = new FlushedSegment(1, "_default", SegmentLevel.L1, 1000, 0, 0, 40 * MB, 0, 0, 0, 999, NOW, -1, 2, true);
-        FlushedSegment old = new FlushedSegment(2, "_default", SegmentLevel.L1, 1000, 0, 0, 40 * MB, 0, 0, 1000, 1999, NOW, -1, 1, false);
-        FlushedSegment clustered = new FlushedSegment(3, "_default", SegmentLevel.L2, 1000, 0, 0, 60 * MB, 0, 0, 0, 1999, NOW, -1, 2, true);
+        FlushedSegment sorted = new FlushedSegment(1, "_default", SegmentLevel.L1, 1000, 0, 0, 40 * MB, 0, 0, 0, 999, NOW, -1, 2, true, -1);
+        FlushedSegment old = new FlushedSegment(2, "_default", SegmentLevel.L1, 1000, 0, 0, 40 * MB, 0, 0, 1000, 1999, NOW, -1, 1, false, -1);
+        FlushedSegment clustered = new FlushedSegment(3, "_default", SegmentLevel.L2, 1000, 0, 0, 60 * MB, 0, 0, 0, 1999, NOW, -1, 2, true, -1);
         CompactionView view = new CompactionView(0, List.of(sorted, old, clustered), Set.of(), 2, NOW);
 
         assertThat(CompactionPolicies.sort(NO_JITTER, view)).singleElement().satisfies(p -> {
