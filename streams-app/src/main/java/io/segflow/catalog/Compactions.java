@@ -177,15 +177,18 @@ public final class Compactions {
         return answer;
     }
 
-    /** PLANNING until every channel the request covers has planned it; RUNNING while a task has not committed; then FAILED or COMPLETED. */
-    private static String overall(int planned, int expected, List<TaskView> tasks) {
+    /**
+     * PLANNING until every channel the request covers has planned it; RUNNING while a task has not
+     * committed; then FAILED if a task ended with an error (failed for good or rejected), else COMPLETED.
+     */
+    static String overall(int planned, int expected, List<TaskView> tasks) {
         if (planned == 0 || planned < expected) {
             return "PLANNING";
         }
         if (tasks.stream().anyMatch(t -> !TaskState.valueOf(t.state()).releasedInputs())) {
             return "RUNNING";
         }
-        return tasks.stream().anyMatch(t -> t.error() != null && t.targets().isEmpty()) ? "FAILED" : "COMPLETED";
+        return tasks.stream().anyMatch(t -> t.error() != null) ? "FAILED" : "COMPLETED";
     }
 
     private static TaskView view(CompactionEntry entry) {

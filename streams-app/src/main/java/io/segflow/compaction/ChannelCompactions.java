@@ -261,6 +261,8 @@ public final class ChannelCompactions {
         List<Long> outputs = task.getType() == CompactionType.L0_DELETE ? routeDeletes(task, result) : replace(entry, result, nowMs);
         task.getInputs().forEach(id -> drop(id, nowMs));
         entry.setOutputs(outputs);
+        // The error of an attempt that was retried is history now; an error left on an entry means the task failed.
+        entry.setError(null);
         move(entry, TaskState.META_SAVED);
         Failpoints.reach(Failpoints.COMPACTION_META_SAVED);
         move(entry, TaskState.COMPLETED);
