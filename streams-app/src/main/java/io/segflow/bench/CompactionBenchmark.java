@@ -229,13 +229,14 @@ public final class CompactionBenchmark {
         }
         double convergeSeconds = (lastChange - start) / 1e9;
         List<Item> objects = app.storage().list(name + "/");
-        verifyLiveRows(app.storage(), objects, before);
+        float[][] pool = IngestBenchmark.vectorPool(before.spec().getDim());
+        verifyLiveRows(app.storage(), objects, before, pool);
         ApiClient api = new ApiClient(app.endpoints().http());
         checkCount(api, name, before.live());
         progress.println("timing search after convergence");
-        Latency searchAfter = ReadBenchmark.search(api, name, IngestBenchmark.vectorPool(before.spec().getDim()), new SplittableRandom(13));
+        Latency searchAfter = ReadBenchmark.search(api, name, pool, new SplittableRandom(13));
         return new Result(before, (int) rowSegments(flushed).count(), Bucket.of(objects), reclaimSeconds, convergeSeconds,
-                settings.thresholds().reclaimDeadlineMs(), searchAfter, Work.of(app, name));
+                settings.thresholds(before.spec()).reclaimDeadlineMs(), searchAfter, Work.of(app, name));
     }
 
     /**
@@ -255,8 +256,7 @@ public final class CompactionBenchmark {
     }
 
     /** Decodes every insert log left: each live key once, with its latest vector, and no other row. */
-    private static void verifyLiveRows(ObjectStorage storage, List<Item> objects, Fragmented before) {
-        float[][] pool = IngestBenchmark.vectorPool(before.spec().getDim());
+    private static void verifyLiveRows(ObjectStorage storage, List<Item> objects, Fragmented before, float[][] pool) {
         BitSet seen = new BitSet();
         for (Item object : objects) {
             if (!object.objectName().contains("/insert_log/")) {

@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /**
  * The compaction coordinator of one channel, run by its ingest task: the single writer of the
@@ -156,11 +157,14 @@ public final class ChannelCompactions {
      */
     public long urgentL0Blocked(CollectionSpec spec, long minUnflushedRowPosition, long nowMs) {
         long half = settings.thresholds(spec).reclaimDeadlineMs() / 2;
-        return settled.values().stream()
-                .filter(s -> s.getState() == SegmentState.FLUSHED && s.getLevel() == SegmentLevel.L0)
-                .filter(s -> s.getMaxPosition() >= minUnflushedRowPosition)
+        return flushedL0().filter(s -> s.getMaxPosition() >= minUnflushedRowPosition)
                 .filter(s -> nowMs - (s.getOldestDeleteMs() >= 0 ? s.getOldestDeleteMs() : s.getFlushedAtMs()) >= half)
                 .mapToLong(SegmentInfo::getMaxPosition).max().orElse(-1);
+    }
+
+    /** The channel's Flushed L0 segments: the deletes a rewrite applies and an L0 delete moves. */
+    private Stream<SegmentInfo> flushedL0() {
+        return settled.values().stream().filter(s -> s.getState() == SegmentState.FLUSHED && s.getLevel() == SegmentLevel.L0);
     }
 
     private CompactionView view(CollectionSpec spec, long minUnflushedRowPosition, long nowMs) {
@@ -198,8 +202,7 @@ public final class ChannelCompactions {
         if (plan.type() != CompactionType.L0_DELETE) {
             // A rewrite applies every flushed delete of the channel that can reach its rows: those in L0 segments too. L0
             // segments flush in position order, so its outputs hold no row a delete up to the newest of them removes.
-            List<SegmentInfo> l0 = settled.values().stream().filter(s -> s.getState() == SegmentState.FLUSHED && s.getLevel() == SegmentLevel.L0)
-                    .toList();
+            List<SegmentInfo> l0 = flushedL0().toList();
             l0.forEach(s -> deltaLogs.addAll(s.getDeltaLogPaths()));
             long inputsThrough = plan.inputs().stream().mapToLong(id -> settled.get(id).getDeletesAppliedThrough()).min().orElse(-1);
             appliedThrough = Math.max(inputsThrough, l0.stream().mapToLong(SegmentInfo::getMaxPosition).max().orElse(-1));
@@ -272,10 +275,9 @@ public final class ChannelCompactions {
 
     /** L0 delete: each delta log joins its target, or the segment that target was compacted into meanwhile. */
     private List<Long> routeDeletes(CompactionTask task, CompactionResult result) {
-        long oldestDelete = task.getInputSegments().stream().filter(s -> s.getLevel() == SegmentLevel.L0)
-                .mapToLong(s -> s.getOldestDeleteMs() >= 0 ? s.getOldestDeleteMs() : s.getFlushedAtMs()).min().orElse(-1);
-        long newestDelete = task.getInputSegments().stream().filter(s -> s.getLevel() == SegmentLevel.L0).mapToLong(SegmentInfo::getMaxPosition)
-                .max().orElse(-1);
+        List<SegmentInfo> l0 = task.getInputSegments().stream().filter(s -> s.getLevel() == SegmentLevel.L0).toList();
+        long oldestDelete = l0.stream().mapToLong(s -> s.getOldestDeleteMs() >= 0 ? s.getOldestDeleteMs() : s.getFlushedAtMs()).min().orElse(-1);
+        long newestDelete = l0.stream().mapToLong(SegmentInfo::getMaxPosition).max().orElse(-1);
         List<Long> reached = new ArrayList<>();
         for (DeltaAppend append : result.getDeltaAppends()) {
             for (SegmentInfo target : successors(append.getSegmentId())) {

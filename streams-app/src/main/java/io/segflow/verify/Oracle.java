@@ -151,10 +151,7 @@ public final class Oracle {
     private static void send(SplittableRandom random, int keys, LiveModel model, DmlProducer producer) {
         long pk = random.nextInt(keys);
         String partition = PARTITIONS.get(random.nextInt(PARTITIONS.size()));
-        float[] vector = new float[DIM];
-        for (int i = 0; i < DIM; i++) {
-            vector[i] = (float) random.nextDouble(-1, 1);
-        }
+        float[] vector = randomVector(random);
         double price = Math.round(random.nextDouble(0, 1000) * 100) / 100.0;
         // One row in twenty is born expired: its event time is twice the TTL ago.
         long ts = System.currentTimeMillis() - (random.nextInt(20) == 0 ? 2 * TTL_MS : 0);
@@ -211,22 +208,25 @@ public final class Oracle {
             comparisons++;
         }
         for (Metric metric : Metric.values()) {
-            float[] query = new float[DIM];
-            for (int d = 0; d < DIM; d++) {
-                query[d] = (float) random.nextDouble(-1, 1);
-            }
+            float[] query = randomVector(random);
             settle(plan, "search " + metric, () -> compareSearch(collection, model, query, metric, Map.of(), price -> true));
             comparisons++;
         }
         // A price range: L2 segments clustered by price outside it are skipped, and must not hold a hit.
         double low = Math.floor(random.nextDouble(0, 750));
-        float[] query = new float[DIM];
-        for (int d = 0; d < DIM; d++) {
-            query[d] = (float) random.nextDouble(-1, 1);
-        }
+        float[] query = randomVector(random);
         settle(plan, "search in a price range", () -> compareSearch(collection, model, query, Metric.L2,
                 Map.of("price", Map.of("gte", low, "lt", low + 250)), price -> price >= low && price < low + 250));
         return comparisons + 1;
+    }
+
+    /** A row's vector or a query: DIM values in [-1, 1). */
+    private static float[] randomVector(SplittableRandom random) {
+        float[] vector = new float[DIM];
+        for (int d = 0; d < DIM; d++) {
+            vector[d] = (float) random.nextDouble(-1, 1);
+        }
+        return vector;
     }
 
     private String compareGet(String collection, LiveModel model, long pk) throws Exception {
