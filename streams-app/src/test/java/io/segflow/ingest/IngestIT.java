@@ -6,6 +6,7 @@ import io.segflow.api.CollectionView;
 import io.segflow.app.SegflowApp;
 import io.segflow.catalog.SegmentView;
 import io.segflow.collection.CollectionDefinition;
+import io.segflow.compaction.CompactionSettings;
 import io.segflow.config.SegflowConfig;
 import io.segflow.embedded.FreePorts;
 import io.segflow.produce.DmlProducer;
@@ -69,9 +70,13 @@ class IngestIT {
         services.close();
     }
 
-    /** An instance against the class's services, with its own catalog topic and small segments. */
+    /**
+     * An instance against the class's services, with its own catalog topic and small segments. Compaction is off:
+     * the audit checks the segments ingest flushed, and a merge would drop them while a test waits out an outage.
+     */
     private Map<String, String> instance(String name) {
         Map<String, String> settings = services.instance(instanceDir, "_collections-" + name);
+        settings.put(CompactionSettings.ENABLED, "false");
         settings.put(IngestSettings.SEAL_CAPACITY_BYTES, "400000");
         settings.put(IngestSettings.L0_FLUSH_ENTRIES, "5000");
         settings.put(IngestSettings.SEAL_CHECK_MS, "200");
