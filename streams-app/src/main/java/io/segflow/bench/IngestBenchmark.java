@@ -4,7 +4,6 @@ import io.segflow.app.SegflowApp;
 import io.segflow.catalog.SegmentView;
 import io.segflow.collection.CollectionDefinition;
 import io.segflow.collection.CollectionTopics;
-import io.segflow.ingest.IngestPipeline;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.dml.DmlRecords;
 import io.segflow.schema.dml.PrimaryKeys;
@@ -24,12 +23,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import com.sun.management.OperatingSystemMXBean;
 
 import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * {@code segflow bench ingest}: inserts N rows into a new collection of a running instance and
@@ -45,19 +47,6 @@ public final class IngestBenchmark {
     static final int VECTOR_POOL = 16_384;
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 
-    /** Where the stream thread's time went, from Kafka Streams' own thread metrics. */
-    public record StreamThreadTime(double pollSeconds, double processSeconds, double commitSeconds, double punctuateSeconds,
-                                   double commits) {
-        static StreamThreadTime of(IngestPipeline pipeline) {
-            return new StreamThreadTime(seconds(pipeline, "poll"), seconds(pipeline, "process"), seconds(pipeline, "commit"),
-                    seconds(pipeline, "punctuate"), pipeline.threadMetric("commit-total"));
-        }
-
-        private static double seconds(IngestPipeline pipeline, String operation) {
-            return pipeline.threadMetric(operation + "-total") * pipeline.threadMetric(operation + "-latency-avg") / 1000;
-        }
-    }
-
     /** CPU this process used in the timed run, all threads, and how long the JIT compiler threads were compiling (elapsed). */
     public record CpuTime(double processSeconds, double jitSeconds) {
         static CpuTime now() {
@@ -70,8 +59,8 @@ public final class IngestBenchmark {
         }
     }
 
-    public record Result(long rows, int dim, int channels, double seconds, long dmlBytes, long objectBytes, int segments,
-                         double rawSeconds, StreamThreadTime thread, CpuTime cpu) {
+    public record Result(long rows, int dim, int channels, double seconds, double produceSeconds, long dmlBytes, long objectBytes, int segments,
+                         double rawSeconds, Map<String, Double> threads, CpuTime cpu) {
         double rowsPerSecond() {
             return rows / seconds;
         }
@@ -81,7 +70,9 @@ public final class IngestBenchmark {
         }
 
         public void print(PrintStream out) {
-            out.printf("ingest: %,d rows, dim %d, %d channels, exactly-once%n", rows, dim, channels);
+            out.printf("ingest: %,d rows, dim %d, %d channels, exactly-once; Java %s, collectors %s%n", rows, dim, channels,
+                    Runtime.version().feature(), ManagementFactory.getGarbageCollectorMXBeans().stream()
+                            .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", ")));
             out.printf("  end to end (first produce -> all rows Flushed): %.2f s, %,.0f rows/s, %.1f MB/s of DML%n",
                     seconds, rowsPerSecond(), dmlBytes / seconds / 1e6);
             out.printf("  written to object storage: %,d bytes in %d segments (%.2f x the DML bytes)%n",
@@ -89,11 +80,14 @@ public final class IngestBenchmark {
             out.printf("  raw consumer of the same topic: %.2f s, %,.0f rows/s, %.1f MB/s%n",
                     rawSeconds, rawRowsPerSecond(), dmlBytes / rawSeconds / 1e6);
             out.printf("  ratio ingest / raw consumer: %.2f%n", rowsPerSecond() / rawRowsPerSecond());
-            out.printf("  stream thread (approximate, from Kafka Streams metrics): poll %.1f s, process %.1f s, commit %.1f s in %.0f"
-                    + " commits, punctuate %.1f s%n", thread.pollSeconds(), thread.processSeconds(), thread.commitSeconds(),
-                    thread.commits(), thread.punctuateSeconds());
-            out.printf("  CPU of the whole process (broker, S3 server, producer and pipeline): %.1f core-seconds of %.1f available"
-                    + " (%d cores); JIT compiler threads busy %.1f s%n", cpu.processSeconds(), seconds * CORES, CORES, cpu.jitSeconds());
+            out.printf("  the producer of the same rows (acks=all, sharing the cores): %.2f s, %,.0f rows/s; ratio ingest / producer: %.2f%n",
+                    produceSeconds, rows / produceSeconds, produceSeconds / seconds);
+            out.printf("  CPU of the whole process (broker, S3 server, producer and pipeline): %.1f core-seconds of %.1f available (%d cores)%n",
+                    cpu.processSeconds(), seconds * CORES, CORES);
+            double javaThreads = threads.values().stream().mapToDouble(Double::doubleValue).sum();
+            threads.forEach((group, used) -> out.printf("    %-40s %5.1f%n", group, used));
+            out.printf("    %-40s %5.1f (JIT compiler threads busy %.1f s)%n", "JIT compiler, GC, threads that ended",
+                    cpu.processSeconds() - javaThreads, cpu.jitSeconds());
         }
     }
 
@@ -101,45 +95,52 @@ public final class IngestBenchmark {
     }
 
     /**
-     * Ingests {@code warmupRows} into a collection of their own first, so that the JIT compiler has
-     * done most of its work (it takes a third of both cores for the first tens of seconds of a
-     * fresh JVM), then times {@code rows} into a new collection.
+     * Ingests {@code warmupRows} into the collection first and flushes them, so that the JIT compiler
+     * has done most of its work (it takes a third of both cores for the first tens of seconds of a
+     * fresh JVM) and the pipeline runs as a long-lived one does; then times {@code rows} more.
      */
     public static Result run(SegflowApp app, long warmupRows, long rows, int dim, int channels, PrintStream progress) throws Exception {
         String name = "bench_" + System.currentTimeMillis();
-        if (warmupRows > 0) {
-            progress.printf("warming up with %,d rows%n", warmupRows);
-            Timed warmup = ingest(app, name + "_warmup", warmupRows, dim, channels, progress);
-            rawConsume(app.endpoints().kafka(), CollectionTopics.dml(warmup.spec().getName()), warmupRows);
-        }
-        CpuTime cpuAtStart = CpuTime.now();
-        Timed timed = ingest(app, name, rows, dim, channels, progress);
-        CpuTime cpu = CpuTime.now().since(cpuAtStart);
-        List<SegmentView> segments = app.segments().segments(name, false);
-        long written = segments.stream().filter(s -> s.level().equals("L1")).mapToLong(SegmentView::rows).sum();
-        if (written != rows) {
-            throw new IllegalStateException("flushed segments hold " + written + " rows, not " + rows);
-        }
-        long objectBytes = segments.stream().mapToLong(SegmentView::bytes).sum();
-        StreamThreadTime thread = StreamThreadTime.of(app.pipelines().ensure(name));
-        double rawSeconds = rawConsume(app.endpoints().kafka(), CollectionTopics.dml(name), rows);
-        return new Result(rows, dim, channels, timed.seconds(), timed.dmlBytes(), objectBytes, segments.size(), rawSeconds, thread, cpu);
-    }
-
-    private record Timed(CollectionSpec spec, double seconds, long dmlBytes) {
-    }
-
-    /** Creates a collection, produces {@code rows} inserts and flushes: first produce to every row Flushed. */
-    private static Timed ingest(SegflowApp app, String name, long rows, int dim, int channels, PrintStream progress) throws Exception {
         CollectionSpec spec = app.collections().create(new CollectionDefinition(name, "INT64", dim, channels, List.of(), null, null, null));
         // The pipeline of a new collection starts in the background; time ingest, not start-up.
         app.segments().segments(name, true);
-        progress.printf("created %s; producing %,d rows%n", name, rows);
+        String topic = CollectionTopics.dml(name);
+        if (warmupRows > 0) {
+            progress.printf("warming up with %,d rows%n", warmupRows);
+            ingest(app, spec, 0, warmupRows, progress);
+            rawConsume(app.endpoints().kafka(), topic, Map.of(), warmupRows);
+        }
+        Set<Long> before = app.segments().segments(name, false).stream().map(SegmentView::id).collect(Collectors.toSet());
+        Map<TopicPartition, Long> from = endOffsets(app.endpoints().kafka(), topic);
+        ThreadCpu threadsAtStart = ThreadCpu.now();
+        CpuTime cpuAtStart = CpuTime.now();
+        Timed timed = ingest(app, spec, warmupRows, rows, progress);
+        CpuTime cpu = CpuTime.now().since(cpuAtStart);
+        Map<String, Double> threads = ThreadCpu.now().since(threadsAtStart);
+        List<SegmentView> segments = app.segments().segments(name, false).stream().filter(s -> !before.contains(s.id())).toList();
+        long written = segments.stream().filter(s -> s.level().equals("L1")).mapToLong(SegmentView::rows).sum();
+        if (written != rows) {
+            throw new IllegalStateException("the segments flushed in the timed run hold " + written + " rows, not " + rows);
+        }
+        long objectBytes = segments.stream().mapToLong(SegmentView::bytes).sum();
+        double rawSeconds = rawConsume(app.endpoints().kafka(), topic, from, rows);
+        return new Result(rows, dim, channels, timed.seconds(), timed.produceSeconds(), timed.dmlBytes(), objectBytes, segments.size(),
+                rawSeconds, threads, cpu);
+    }
+
+    /** First produce to every row Flushed, and to the producer's last acknowledgement. */
+    private record Timed(double seconds, double produceSeconds, long dmlBytes) {
+    }
+
+    /** Produces inserts of keys {@code firstPk} on and flushes: first produce to every row Flushed. */
+    private static Timed ingest(SegflowApp app, CollectionSpec spec, long firstPk, long rows, PrintStream progress) throws Exception {
+        progress.printf("producing %,d rows into %s%n", rows, spec.getName());
         long start = System.nanoTime();
-        long dmlBytes = produce(spec, app.endpoints().kafka(), new RestSchemaRegistryClient(app.endpoints().schemaRegistry()), rows);
-        progress.printf("produced in %.2f s; flushing%n", (System.nanoTime() - start) / 1e9);
+        long dmlBytes = produce(spec, app.endpoints().kafka(), new RestSchemaRegistryClient(app.endpoints().schemaRegistry()), firstPk, rows);
+        double produceSeconds = (System.nanoTime() - start) / 1e9;
+        progress.printf("produced in %.2f s; flushing%n", produceSeconds);
         app.flushes().flush(spec, Duration.ofMinutes(10));
-        return new Timed(spec, (System.nanoTime() - start) / 1e9, dmlBytes);
+        return new Timed((System.nanoTime() - start) / 1e9, produceSeconds, dmlBytes);
     }
 
     /** The vectors rows are given: row {@code pk} has {@code vectorPool(dim)[pk % VECTOR_POOL]}. */
@@ -156,6 +157,11 @@ public final class IngestBenchmark {
 
     /** Produces inserts of keys 0 to {@code rows} - 1 into the default partition; returns the bytes of their values. */
     static long produce(CollectionSpec spec, String kafka, RestSchemaRegistryClient registry, long rows) throws Exception {
+        return produce(spec, kafka, registry, 0, rows);
+    }
+
+    /** Produces inserts of keys {@code firstPk} to {@code firstPk + rows - 1}; returns the bytes of their values. */
+    static long produce(CollectionSpec spec, String kafka, RestSchemaRegistryClient registry, long firstPk, long rows) throws Exception {
         DmlRecords records = new DmlRecords(spec);
         float[][] vectors = vectorPool(spec.getDim());
         AvroWireSerializer<GenericRecord> values = new AvroWireSerializer<>(registry, true);
@@ -165,7 +171,7 @@ public final class IngestBenchmark {
         AtomicReference<Exception> failure = new AtomicReference<>();
         long bytes = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (long pk = 0; pk < rows; pk++) {
+            for (long pk = firstPk; pk < firstPk + rows; pk++) {
                 byte[] value = values.serialize(topic, records.insert(pk, "_default", vectors[(int) (pk % VECTOR_POOL)], Map.of()));
                 bytes += value.length;
                 producer.send(new ProducerRecord<>(topic, PrimaryKeys.encode(pk), value), (m, e) -> {
@@ -181,14 +187,29 @@ public final class IngestBenchmark {
         return bytes;
     }
 
-    /** Seconds a plain consumer takes to read {@code rows} records of {@code topic} from the start. */
-    static double rawConsume(String kafka, String topic, long rows) {
+    private static KafkaConsumer<byte[], byte[]> consumer(String kafka) {
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
                 ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+        return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(String kafka, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
+            return consumer.endOffsets(partitions(consumer, topic));
+        }
+    }
+
+    /** Seconds a plain consumer takes to read {@code rows} records of {@code topic} from {@code from} (the start of partitions it lacks). */
+    static double rawConsume(String kafka, String topic, Map<TopicPartition, Long> from, long rows) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
+            List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            from.forEach(consumer::seek);
             long start = System.nanoTime();
             long read = 0;
             while (read < rows) {

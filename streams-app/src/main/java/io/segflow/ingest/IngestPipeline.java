@@ -129,13 +129,6 @@ public final class IngestPipeline implements AutoCloseable {
         return streams.state();
     }
 
-    /** Kafka Streams' metric of the stream threads named {@code name} (group stream-thread-metrics), summed. */
-    public double threadMetric(String name) {
-        return streams.metrics().values().stream()
-                .filter(m -> m.metricName().group().equals("stream-thread-metrics") && m.metricName().name().equals(name))
-                .mapToDouble(m -> m.metricValue() instanceof Number n ? n.doubleValue() : 0).sum();
-    }
-
     public CompactionSettings compactionSettings() {
         return compaction;
     }
