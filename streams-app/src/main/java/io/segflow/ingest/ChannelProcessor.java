@@ -25,12 +25,12 @@ import io.segflow.seal.L0Batch;
 import io.segflow.seal.SealDecision;
 import io.segflow.seal.SealPolicies;
 import io.segflow.segment.ChannelSegments;
+import io.segflow.segment.RowStore;
 import io.segflow.segment.StoredRow;
 import io.segflow.storage.FlushJob;
 import io.segflow.storage.FlushResult;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -108,9 +108,8 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
         this.meta = context.getStateStore(IngestStores.META);
         long now = context.currentSystemTimeMs();
         segments = new ChannelSegments(ingest.collection(), channel, ingest.spec().get().getPkType(),
-                context.getStateStore(IngestStores.SEGMENTS), meta, context.<KeyValueStore<Bytes, byte[]>>getStateStore(IngestStores.ROWS));
+                context.getStateStore(IngestStores.SEGMENTS), meta, context.<RowStore>getStateStore(IngestStores.ROWS));
         segments.restore();
-        segments.clearRows();
         RowReplay.replay(ingest, dmlTopic(), channel, segments, decoder());
         segments.recount();
         l0 = new L0Buffer(context.getStateStore(IngestStores.L0));

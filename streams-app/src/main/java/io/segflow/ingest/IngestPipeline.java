@@ -12,7 +12,6 @@ import io.segflow.read.FilePins;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.registry.SchemaRegistryClient;
-import io.segflow.schema.serde.AvroSerdes;
 import io.segflow.storage.ObjectStorage;
 import io.segflow.storage.SegmentFiles;
 import io.segflow.storage.SegmentUploader;
@@ -103,8 +102,6 @@ public final class IngestPipeline implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, env.stateDir().toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, env.settings().streamThreads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, env.settings().commitIntervalMs());
-        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RowStoreOptions.class);
-        props.put(IngestSettings.ROWS_MEMTABLE_BYTES, env.settings().rowsMemtableBytes());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, env.self().host() + ":" + env.self().port());
         if (env.replicationFactor() > 0) {
             props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) env.replicationFactor());

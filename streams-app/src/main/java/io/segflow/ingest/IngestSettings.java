@@ -93,7 +93,7 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
                 .define(ROWS_MEMTABLE_BYTES, Type.LONG, 128 * MB, Range.atLeast(MB), Importance.LOW,
                         "RocksDB memtable size of each channel's row store. Rows leave the store once their segment is uploaded;"
                                 + " a memtable that outlives that (about twice the segment capacity) spares RocksDB writing and"
-                                + " compacting them on disk. Kafka Streams' default is 16 MB.")
+                                + " compacting them on disk. RocksDB's default is 64 MB.")
                 .define(STREAMS_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
                         "Kafka Streams threads per collection (num.stream.threads).")
                 .define(STREAMS_COMMIT_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,

@@ -1,10 +1,11 @@
 package io.segflow.ingest;
 
-/** Names of the ingest task's state stores (RocksDB, changelogged). */
+/** Names of the ingest task's state stores (RocksDB; all but the row store changelogged). */
 public final class IngestStores {
     /**
-     * (segment id, position) → growing row. Not changelogged: {@code C.dml} already holds every
-     * row, so a task that starts replays the rows of its unflushed segments from there.
+     * (segment id, position) → growing row: a {@link io.segflow.segment.RowStore}. Not changelogged:
+     * {@code C.dml} already holds every row, so a task that starts replays the rows of its unflushed
+     * segments from there.
      */
     public static final String ROWS = "rows";
     /** position → primary key of a buffered delete. */

@@ -7,6 +7,7 @@ import io.segflow.schema.CompactionResult;
 import io.segflow.schema.CompactionTask;
 import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.serde.AvroSerdes;
+import io.segflow.segment.RowStore;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -43,8 +44,7 @@ public final class IngestTopology {
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), CollectionTopics.dml(collection),
                 CollectionTopics.compactionResults(collection));
         topology.addProcessor(PROCESSOR, () -> new ChannelProcessor(ingest, resultSerde.deserializer()), SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IngestStores.ROWS),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingDisabled().withLoggingDisabled(), PROCESSOR);
+        topology.addStateStore(RowStore.builder(IngestStores.ROWS, ingest.settings().rowsMemtableBytes()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IngestStores.L0),
                 Serdes.Long(), Serdes.ByteArray()).withCachingDisabled(), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IngestStores.SEGMENTS),

@@ -27,7 +27,7 @@ import java.util.Set;
  * Active segments (growing, sealed, flushing) are kept in memory and in the segments store; the
  * rows of growing and sealed L1 segments are in the row store until their flush completes. A
  * growing segment's counters are written to the store at each {@link #checkpoint}. When a task
- * starts, the row store is rebuilt ({@link #clearRows}, {@link #restoreRow}) and the counters
+ * starts, the row store (empty at every start) is rebuilt ({@link #restoreRow}) and the counters
  * recounted from it ({@link #recount}), which is always exact.
  */
 public final class ChannelSegments {
@@ -40,7 +40,7 @@ public final class ChannelSegments {
     private final PkType pkType;
     private final KeyValueStore<Long, SegmentInfo> segments;
     private final KeyValueStore<String, Long> meta;
-    private final KeyValueStore<Bytes, byte[]> rows;
+    private final RowStore rows;
     private final Map<Long, SegmentInfo> active = new LinkedHashMap<>();
     private final Map<String, Long> growingByPartition = new HashMap<>();
     private final Map<Long, PkRange> pkRanges = new HashMap<>();
@@ -50,13 +50,11 @@ public final class ChannelSegments {
     private int sealedCount;
     /** The highest position any segment held when the task started. */
     private long highestPosition = -1;
-    /** Positions of the rows handed to each running upload: their keys leave the row store without a second scan. */
-    private final Map<Long, long[]> uploadingPositions = new HashMap<>();
     /** Rows not yet in the row store: written in batches, since a task start rebuilds the store from C.dml anyway. */
     private final List<KeyValue<Bytes, byte[]>> pendingRows = new ArrayList<>();
 
     public ChannelSegments(String collection, int channel, PkType pkType, KeyValueStore<Long, SegmentInfo> segments,
-                           KeyValueStore<String, Long> meta, KeyValueStore<Bytes, byte[]> rows) {
+                           KeyValueStore<String, Long> meta, RowStore rows) {
         this.collection = collection;
         this.channel = channel;
         this.pkType = pkType;
@@ -97,15 +95,6 @@ public final class ChannelSegments {
     public long minUnflushedRowPosition() {
         return active.values().stream().filter(s -> s.getLevel() != SegmentLevel.L0).mapToLong(SegmentInfo::getMinPosition)
                 .min().orElse(Long.MAX_VALUE);
-    }
-
-    /** Empties the row store, before it is rebuilt. */
-    public void clearRows() {
-        List<KeyValue<Bytes, byte[]>> deletes = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> all = rows.all()) {
-            all.forEachRemaining(kv -> deletes.add(KeyValue.pair(kv.key, null)));
-        }
-        rows.putAll(deletes);
     }
 
     /**
@@ -259,7 +248,7 @@ public final class ChannelSegments {
     /** Writes buffered rows to the row store in one RocksDB write batch. */
     public void writePendingRows() {
         if (!pendingRows.isEmpty()) {
-            rows.putAll(pendingRows);
+            rows.write(pendingRows);
             pendingRows.clear();
         }
     }
@@ -271,7 +260,6 @@ public final class ChannelSegments {
         try (KeyValueIterator<Bytes, byte[]> range = rows.range(StoredRow.firstKey(id), StoredRow.lastKey(id))) {
             range.forEachRemaining(kv -> result.add(StoredRow.decode(kv.value)));
         }
-        uploadingPositions.put(id, result.stream().mapToLong(StoredRow::position).toArray());
         return result;
     }
 
@@ -315,13 +303,9 @@ public final class ChannelSegments {
         return info;
     }
 
-    /** Removes an uploaded segment's rows: the ones its upload read, as no row joins a sealed segment. */
+    /** Removes an uploaded segment's rows, all of which its upload read, as no row joins a sealed segment. */
     private void deleteRows(long id) {
-        List<KeyValue<Bytes, byte[]>> deletes = new ArrayList<>();
-        for (long position : uploadingPositions.remove(id)) {
-            deletes.add(KeyValue.pair(StoredRow.key(id, position), null));
-        }
-        rows.putAll(deletes);
+        rows.deleteRange(StoredRow.firstKey(id), StoredRow.firstKey(id + 1));
     }
 
     /** Writes buffered rows, and growing segments' counters to the store. */
