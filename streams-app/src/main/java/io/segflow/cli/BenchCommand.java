@@ -25,7 +25,7 @@ final class BenchCommand {
         long rows;
 
         @Option(names = "--warmup-rows", defaultValue = "500000",
-                description = "Rows ingested into a collection of their own before the timed run, to warm the JIT up (default ${DEFAULT-VALUE}; 0: none).")
+                description = "Rows ingested and flushed into the collection before the timed run, to warm the JIT up (default ${DEFAULT-VALUE}; 0: none).")
         long warmupRows;
 
         @Option(names = "--dim", defaultValue = "128", description = "Vector dimension (default ${DEFAULT-VALUE}).")

@@ -76,10 +76,11 @@ public final class RowStore implements StateStore, ReadOnlyKeyValueStore<Bytes, 
         options = new Options().setCreateIfMissing(true).setWriteBufferSize(memtableBytes).setArenaBlockSize(ARENA_BLOCK_BYTES);
         writeOptions = new WriteOptions().setDisableWAL(true);
         try {
-            RocksDB.destroyDB(dir.getAbsolutePath(), options);
+            // RocksDB locks the directory to destroy what it holds, so it must exist first.
             if (!dir.mkdirs() && !dir.isDirectory()) {
                 throw new ProcessorStateException("cannot create " + dir);
             }
+            RocksDB.destroyDB(dir.getAbsolutePath(), options);
             db = RocksDB.open(options, dir.getAbsolutePath());
         } catch (RocksDBException e) {
             throw new ProcessorStateException("cannot open the row store in " + dir, e);
