@@ -4,7 +4,6 @@ import io.minio.messages.Item;
 import io.segflow.app.SegflowApp;
 import io.segflow.bench.ReadBenchmark.Latency;
 import io.segflow.catalog.SegmentView;
-import io.segflow.collection.CollectionDefinition;
 import io.segflow.compaction.CompactionSettings;
 import io.segflow.http.ApiClient;
 import io.segflow.produce.DmlProducer;
@@ -136,8 +135,7 @@ public final class CompactionBenchmark {
     public static Fragmented fragment(SegflowApp app, long rows, int dim, int channels, double deleteShare, double upsertShare,
                                       PrintStream progress) throws Exception {
         String name = "bench_compaction_" + System.currentTimeMillis();
-        CollectionSpec spec = app.collections().create(new CollectionDefinition(name, "INT64", dim, channels, List.of(), null, null, null));
-        app.segments().segments(name, true);
+        CollectionSpec spec = IngestBenchmark.createCollection(app, name, dim, channels);
         progress.printf("created %s; inserting %,d rows%n", name, rows);
         RestSchemaRegistryClient registry = new RestSchemaRegistryClient(app.endpoints().schemaRegistry());
         IngestBenchmark.produce(spec, app.endpoints().kafka(), registry, rows);

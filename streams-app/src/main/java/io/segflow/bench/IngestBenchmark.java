@@ -101,9 +101,7 @@ public final class IngestBenchmark {
      */
     public static Result run(SegflowApp app, long warmupRows, long rows, int dim, int channels, PrintStream progress) throws Exception {
         String name = "bench_" + System.currentTimeMillis();
-        CollectionSpec spec = app.collections().create(new CollectionDefinition(name, "INT64", dim, channels, List.of(), null, null, null));
-        // The pipeline of a new collection starts in the background; time ingest, not start-up.
-        app.segments().segments(name, true);
+        CollectionSpec spec = createCollection(app, name, dim, channels);
         String topic = CollectionTopics.dml(name);
         if (warmupRows > 0) {
             progress.printf("warming up with %,d rows%n", warmupRows);
@@ -126,6 +124,16 @@ public final class IngestBenchmark {
         double rawSeconds = rawConsume(app.endpoints().kafka(), topic, from, rows);
         return new Result(rows, dim, channels, timed.seconds(), timed.produceSeconds(), timed.dmlBytes(), objectBytes, segments.size(),
                 rawSeconds, threads, cpu);
+    }
+
+    /**
+     * Creates a collection with an int64 key and no scalar fields, and returns once its pipeline
+     * answers: it starts in the background, and the benchmarks time their work, not start-up.
+     */
+    static CollectionSpec createCollection(SegflowApp app, String name, int dim, int channels) {
+        CollectionSpec spec = app.collections().create(new CollectionDefinition(name, "INT64", dim, channels, List.of(), null, null, null));
+        app.segments().segments(name, true);
+        return spec;
     }
 
     /** First produce to every row Flushed, and to the producer's last acknowledgement. */

@@ -3,7 +3,6 @@ package io.segflow.bench;
 import com.google.common.math.Quantiles;
 import io.segflow.app.SegflowApp;
 import io.segflow.catalog.SegmentView;
-import io.segflow.collection.CollectionDefinition;
 import io.segflow.http.ApiClient;
 import io.segflow.produce.DmlProducer;
 import io.segflow.produce.SyntheticWorkload;
@@ -76,8 +75,7 @@ public final class ReadBenchmark {
 
     private Result run(long rows, int dim, double deleteShare) throws Exception {
         String name = "bench_read_" + System.currentTimeMillis();
-        CollectionSpec spec = app.collections().create(new CollectionDefinition(name, "INT64", dim, 4, List.of(), null, null, null));
-        app.segments().segments(name, true);
+        CollectionSpec spec = IngestBenchmark.createCollection(app, name, dim, 4);
         progress.printf("created %s; inserting %,d rows%n", name, rows);
         RestSchemaRegistryClient registry = new RestSchemaRegistryClient(app.endpoints().schemaRegistry());
         IngestBenchmark.produce(spec, app.endpoints().kafka(), registry, rows);
