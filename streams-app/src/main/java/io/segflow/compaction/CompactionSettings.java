@@ -13,11 +13,12 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * 20% deleted, L0 compaction at 300k entries) are scaled down for a single machine; the reclaim
  * deadline is Segflow's own.
  *
- * @param intervalsMs how often each trigger policy runs, by {@link CompactionType} ordinal; 0 never
+ * @param intervalsMs       how often each trigger policy runs, by {@link CompactionType} ordinal; 0 never
+ * @param workerMemoryBytes rows a rewrite holds in memory (encoded size) before it spills a sorted run to disk
  */
-public record CompactionSettings(boolean enabled, CompactionThresholds thresholds, long[] intervalsMs, int workers, int maxAttempts,
-                                 long l0TimeoutMs, long rewriteTimeoutMs, long clusteringTimeoutMs, long gcIntervalMs, long gcGraceMs,
-                                 long orphanIntervalMs, long orphanGraceMs, long historyMs) {
+public record CompactionSettings(boolean enabled, CompactionThresholds thresholds, long[] intervalsMs, int workers,
+                                 long workerMemoryBytes, int maxAttempts, long l0TimeoutMs, long rewriteTimeoutMs, long clusteringTimeoutMs,
+                                 long gcIntervalMs, long gcGraceMs, long orphanIntervalMs, long orphanGraceMs, long historyMs) {
     public static final String ENABLED = "compaction.enabled";
     public static final String TARGET_BYTES = "compaction.target.bytes";
     public static final String SMALL_FRACTION = "compaction.small.fraction";
@@ -36,6 +37,7 @@ public record CompactionSettings(boolean enabled, CompactionThresholds threshold
     public static final String CLUSTERING_INTERVAL_MS = "compaction.clustering.interval.ms";
     public static final String SCHEMA_BUMP_INTERVAL_MS = "compaction.schema.bump.interval.ms";
     public static final String WORKERS = "compaction.workers";
+    public static final String WORKER_MEMORY_BYTES = "compaction.worker.memory.bytes";
     public static final String MAX_ATTEMPTS = "compaction.max.attempts";
     public static final String L0_TIMEOUT_MS = "compaction.l0.timeout.ms";
     public static final String REWRITE_TIMEOUT_MS = "compaction.rewrite.timeout.ms";
@@ -90,6 +92,10 @@ public record CompactionSettings(boolean enabled, CompactionThresholds threshold
                         "How often segments written with an older DML schema are rewritten to the latest; 0 never.")
                 .define(WORKERS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
                         "Compaction worker slots per collection and instance.")
+                .define(WORKER_MEMORY_BYTES, Type.LONG, 128 * MB, Range.atLeast(1024), Importance.MEDIUM,
+                        "Rows a rewrite holds in memory, by their encoded size, before it sorts them and spills them to local disk as a "
+                                + "run it merges at the end; a clustering or force merge larger than this reads and writes each row once more "
+                                + "locally instead of growing the heap.")
                 .define(MAX_ATTEMPTS, Type.INT, 3, Range.atLeast(1), Importance.LOW,
                         "Attempts of a task before it fails for good and its inputs are free again.")
                 .define(L0_TIMEOUT_MS, Type.LONG, 2 * MINUTE, Range.atLeast(1), Importance.LOW, "Time limit of one L0 delete attempt.")
@@ -120,7 +126,8 @@ public record CompactionSettings(boolean enabled, CompactionThresholds threshold
         intervals[CompactionType.SORT.ordinal()] = config.getLong(SORT_INTERVAL_MS);
         intervals[CompactionType.CLUSTERING.ordinal()] = config.getLong(CLUSTERING_INTERVAL_MS);
         intervals[CompactionType.SCHEMA_BUMP.ordinal()] = config.getLong(SCHEMA_BUMP_INTERVAL_MS);
-        return new CompactionSettings(config.getBoolean(ENABLED), thresholds, intervals, config.getInt(WORKERS), config.getInt(MAX_ATTEMPTS),
+        return new CompactionSettings(config.getBoolean(ENABLED), thresholds, intervals, config.getInt(WORKERS),
+                config.getLong(WORKER_MEMORY_BYTES), config.getInt(MAX_ATTEMPTS),
                 config.getLong(L0_TIMEOUT_MS), config.getLong(REWRITE_TIMEOUT_MS), config.getLong(CLUSTERING_TIMEOUT_MS),
                 config.getLong(GC_INTERVAL_MS), config.getLong(GC_GRACE_MS), config.getLong(ORPHAN_INTERVAL_MS),
                 config.getLong(ORPHAN_GRACE_MS), config.getLong(HISTORY_MS));

@@ -118,23 +118,24 @@ public final class CompactionWorker {
                 deletes.merge(ByteBuffer.wrap(PrimaryKeys.encode(PrimaryKeys.plain(entry.getPk()))), entry.getPosition(), Math::max);
             }
         }
-        RewriteFiles.Rows rows = files.rows(spec);
-        long inputRows = 0;
-        long inputBytes = 0;
-        for (long id : task.getInputs()) {
-            SegmentInfo input = segments.get(id);
-            inputRows += input.getRows();
-            inputBytes += input.getBytes();
-            for (String path : input.getInsertLogPaths()) {
-                byte[] file = read(path);
-                read += file.length;
-                rows.addLive(file, deletes, nowMs);
-            }
-        }
+        long inputRows = task.getInputs().stream().mapToLong(id -> segments.get(id).getRows()).sum();
+        long inputBytes = task.getInputs().stream().mapToLong(id -> segments.get(id).getBytes()).sum();
         String partition = segments.get(task.getInputs().get(0)).getPartition();
-        long bytesPerRow = inputRows == 0 ? 1 : Math.max(1, inputBytes / inputRows);
-        List<SegmentInfo> outputs = files.write(task, spec, partition, rows, bytesPerRow, nowMs, this::put);
-        result.setOutputs(outputs).setBytesRead(read).setRowsDropped(rows.dropped()).setSkippedDeltaLogs(skipped);
+        try (RewriteFiles.Rows rows = files.rows(task, spec, inputRows == 0 ? 1 : inputBytes / inputRows)) {
+            for (long id : task.getInputs()) {
+                for (String path : segments.get(id).getInsertLogPaths()) {
+                    byte[] file = read(path);
+                    read += file.length;
+                    rows.addLive(file, deletes, nowMs);
+                }
+            }
+            List<SegmentInfo> outputs = files.write(task, spec, partition, rows, nowMs, this::put);
+            if (rows.spills() > 0) {
+                log.info("{}: compaction {} sorted {} live rows, {} times spilled to local disk", task.getCollection(), task.getTaskId(),
+                        rows.size(), rows.spills());
+            }
+            result.setOutputs(outputs).setBytesRead(read).setRowsDropped(rows.dropped()).setSkippedDeltaLogs(skipped);
+        }
     }
 
     private byte[] read(String path) {

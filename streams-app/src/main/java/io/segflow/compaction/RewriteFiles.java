@@ -1,12 +1,13 @@
 package io.segflow.compaction;
 
+import com.google.common.collect.Iterators;
 import com.google.common.hash.BloomFilter;
 import com.google.common.hash.Funnels;
+import com.google.common.io.Closer;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.CompactionTask;
 import io.segflow.schema.CompactionType;
 import io.segflow.schema.SegmentInfo;
-import io.segflow.schema.SegmentLevel;
 import io.segflow.schema.SegmentState;
 import io.segflow.schema.dml.DmlSchemas;
 import io.segflow.schema.dml.PrimaryKeys;
@@ -15,39 +16,81 @@ import io.segflow.storage.AvroFiles;
 import io.segflow.storage.ObjectPaths;
 import io.segflow.storage.SegmentFiles;
 import org.apache.avro.Schema;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * The rows and files of a rewrite, in memory: live rows of the inputs resolved to the collection's
- * schema of now, ordered by primary key (or by clustering key, for clustering), cut into outputs
- * and encoded as insert logs and a stats log each, like a flush writes them.
+ * The rows and files of a rewrite: live rows of the inputs resolved to the collection's schema of
+ * now, ordered by primary key (or by clustering key, for clustering), cut into outputs and encoded
+ * as insert logs and a stats log each, like a flush writes them. Rows beyond the memory budget are
+ * sorted and spilled to local disk as runs, which are merged when the outputs are written, so a
+ * clustering of a whole partition or a large force merge holds the budget and one insert log, not
+ * every row it rewrites.
  */
 public final class RewriteFiles {
+    /** Runs merged at once: open files and a block buffer each, whatever the size of the rewrite. */
+    static final int MERGE_FAN_IN = 64;
+
     private final long rowsPerInsertLog;
     private final double bloomFpp;
+    private final Path spillDir;
+    private final long memoryBytes;
 
-    public RewriteFiles(long rowsPerInsertLog, double bloomFpp) {
+    /**
+     * @param spillDir    where runs go; the caller empties it at start-up, since a crash leaves them behind
+     * @param memoryBytes rows held in memory, by their encoded size, before they are spilled as a run
+     */
+    public RewriteFiles(long rowsPerInsertLog, double bloomFpp, Path spillDir, long memoryBytes) {
         this.rowsPerInsertLog = rowsPerInsertLog;
         this.bloomFpp = bloomFpp;
+        this.spillDir = spillDir;
+        this.memoryBytes = memoryBytes;
     }
 
-    /** Collects the live rows of a rewrite. */
-    public static final class Rows {
+    /** The live rows of a rewrite, in memory and in spilled runs; closing it deletes the runs. */
+    public static final class Rows implements AutoCloseable {
         private final Schema schema;
         private final long ttlMs;
+        private final String clusteringKey;
+        private final Comparator<GenericRecord> order;
+        private final long bytesPerRow;
+        private final long maxInMemory;
+        private final Path spillDir;
         private final List<GenericRecord> live = new ArrayList<>();
+        /** Spilled runs by tier: a tier-n run is {@code MERGE_FAN_IN}^n spills merged. */
+        private final List<List<Path>> tiers = new ArrayList<>();
+        private final Closer readers = Closer.create();
+        private long spilled;
+        private int spills;
         private long dropped;
 
-        private Rows(Schema schema, long ttlMs) {
+        private Rows(Schema schema, long ttlMs, String clusteringKey, long bytesPerRow, long memoryBytes, Path spillDir) {
             this.schema = schema;
             this.ttlMs = ttlMs;
+            this.clusteringKey = clusteringKey;
+            // Positions are unique in a channel, so the order is total and a merge of runs gives what one sort would.
+            Comparator<GenericRecord> byPk = Comparator.comparing(RewriteFiles::pk, RewriteFiles::compare);
+            this.order = (clusteringKey == null ? byPk
+                    : Comparator.comparing((GenericRecord r) -> plain(r.get(clusteringKey)), RewriteFiles::compare).thenComparing(byPk))
+                    .thenComparingLong(r -> (Long) r.get(DmlSchemas.POSITION));
+            this.bytesPerRow = bytesPerRow;
+            this.maxInMemory = Math.max(1, memoryBytes / bytesPerRow);
+            this.spillDir = spillDir;
         }
 
         /** Adds the rows of an insert log that no later delete removed and that have not expired by {@code nowMs}. */
@@ -61,21 +104,126 @@ public final class RewriteFiles {
                     dropped++;
                 } else {
                     live.add(row);
+                    if (live.size() >= maxInMemory) {
+                        spill();
+                    }
                 }
             }
+        }
+
+        /** Writes the rows in memory, sorted, as a run of their own; merges a tier of runs once it is full. */
+        private void spill() {
+            live.sort(order);
+            addRun(0, writeRun(live.iterator()));
+            spilled += live.size();
+            spills++;
+            live.clear();
+        }
+
+        /**
+         * Adds a run to its tier; a full tier merges into one run of the next. So the final merge
+         * reads at most {@code MERGE_FAN_IN} runs per tier, and each row is merged once per tier.
+         */
+        private void addRun(int tier, Path run) {
+            if (tiers.size() == tier) {
+                tiers.add(new ArrayList<>());
+            }
+            List<Path> runs = tiers.get(tier);
+            runs.add(run);
+            if (runs.size() == MERGE_FAN_IN) {
+                Path merged;
+                try (Closer closer = Closer.create()) {
+                    merged = writeRun(Iterators.mergeSorted(open(runs, closer), order));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot merge spilled runs in " + spillDir, e);
+                }
+                delete(runs);
+                runs.clear();
+                addRun(tier + 1, merged);
+            }
+        }
+
+        /** A run file of {@code rows}, in order (uncompressed Avro: it is read back once, soon). */
+        private Path writeRun(Iterator<GenericRecord> rows) {
+            try {
+                Files.createDirectories(spillDir);
+                Path run = Files.createTempFile(spillDir, "run-", ".avro");
+                try (DataFileWriter<GenericRecord> writer = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
+                    writer.create(schema, run.toFile());
+                    while (rows.hasNext()) {
+                        writer.append(rows.next());
+                    }
+                }
+                return run;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot spill rows of a rewrite to " + spillDir, e);
+            }
+        }
+
+        /** Readers of {@code runs}, each reading a block at a time, closed by {@code closer}. */
+        private List<Iterator<GenericRecord>> open(List<Path> runs, Closer closer) {
+            List<Iterator<GenericRecord>> readers = new ArrayList<>();
+            for (Path run : runs) {
+                try {
+                    readers.add(closer.register(new DataFileReader<>(run.toFile(), new GenericDatumReader<GenericRecord>(schema))));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read back the spilled run " + run, e);
+                }
+            }
+            return readers;
+        }
+
+        private static void delete(List<Path> runs) {
+            for (Path run : runs) {
+                try {
+                    Files.deleteIfExists(run);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot delete the spilled run " + run, e);
+                }
+            }
+        }
+
+        /** Every live row in order: the rows in memory, sorted, merged with the runs. */
+        private Iterator<GenericRecord> sorted() {
+            live.sort(order);
+            if (tiers.isEmpty()) {
+                return live.iterator();
+            }
+            List<Iterator<GenericRecord>> sources = new ArrayList<>();
+            tiers.forEach(runs -> sources.addAll(open(runs, readers)));
+            sources.add(live.iterator());
+            return Iterators.mergeSorted(sources, order);
         }
 
         public long dropped() {
             return dropped;
         }
 
-        public int size() {
-            return live.size();
+        public long size() {
+            return spilled + live.size();
+        }
+
+        /** How many times rows in memory went to disk as a run. */
+        public int spills() {
+            return spills;
+        }
+
+        @Override
+        public void close() {
+            try {
+                readers.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot close the spilled runs of a rewrite in " + spillDir, e);
+            } finally {
+                tiers.forEach(Rows::delete);
+            }
         }
     }
 
-    public Rows rows(CollectionSpec spec) {
-        return new Rows(DmlSchemas.insertLog(spec), spec.getTtlMs());
+    /** The rows of {@code task}, which reads inputs of {@code bytesPerRow} on average. */
+    public Rows rows(CompactionTask task, CollectionSpec spec, long bytesPerRow) {
+        String clusteringKey = task.getType() == CompactionType.CLUSTERING ? spec.getClusteringKey() : null;
+        return new Rows(DmlSchemas.insertLog(spec), spec.getTtlMs(), clusteringKey, Math.max(1, bytesPerRow), memoryBytes, spillDir);
     }
 
     /**
@@ -83,70 +231,79 @@ public final class RewriteFiles {
      * commit). As many outputs as the live bytes need at the task's target size, but never more
      * than the ids the coordinator allocated; none if no row is live.
      */
-    public List<SegmentInfo> write(CompactionTask task, CollectionSpec spec, String partition, Rows rows, long bytesPerRow, long nowMs,
+    public List<SegmentInfo> write(CompactionTask task, CollectionSpec spec, String partition, Rows rows, long nowMs,
                                    BiConsumer<String, byte[]> put) {
-        if (rows.live.isEmpty()) {
+        long total = rows.size();
+        if (total == 0) {
             return List.of();
         }
-        String clusteringKey = task.getType() == CompactionType.CLUSTERING ? spec.getClusteringKey() : null;
-        rows.live.sort(clusteringKey == null ? Comparator.comparing(RewriteFiles::pk, RewriteFiles::compare)
-                : Comparator.comparing((GenericRecord r) -> plain(r.get(clusteringKey)), RewriteFiles::compare)
-                .thenComparing(RewriteFiles::pk, RewriteFiles::compare));
         long targetBytes = task.getTargetSizeBytes() > 0 ? task.getTargetSizeBytes() : Long.MAX_VALUE;
-        long wanted = (rows.live.size() * bytesPerRow + targetBytes - 1) / targetBytes;
+        long wanted = (total * rows.bytesPerRow + targetBytes - 1) / targetBytes;
         int outputs = (int) Math.max(1, Math.min(task.getOutputIds().size(), wanted));
-        int perOutput = (rows.live.size() + outputs - 1) / outputs;
+        long perOutput = (total + outputs - 1) / outputs;
+        Iterator<GenericRecord> sorted = rows.sorted();
         List<SegmentInfo> written = new ArrayList<>();
-        for (int i = 0; i < outputs && i * perOutput < rows.live.size(); i++) {
-            List<GenericRecord> chunk = rows.live.subList(i * perOutput, Math.min(rows.live.size(), (i + 1) * perOutput));
-            written.add(output(task, spec, partition, task.getOutputIds().get(i), chunk, clusteringKey, nowMs, put, rows.schema));
+        for (int i = 0; i < outputs && sorted.hasNext(); i++) {
+            long count = Math.min(perOutput, total - i * perOutput);
+            written.add(output(task, spec, partition, task.getOutputIds().get(i), sorted, count, rows, nowMs, put));
         }
         return written;
     }
 
-    private SegmentInfo output(CompactionTask task, CollectionSpec spec, String partition, long id, List<GenericRecord> rows,
-                               String clusteringKey, long nowMs, BiConsumer<String, byte[]> put, Schema schema) {
+    /** One output of the next {@code count} rows of {@code sorted}, an insert log's rows in memory at a time. */
+    private SegmentInfo output(CompactionTask task, CollectionSpec spec, String partition, long id, Iterator<GenericRecord> sorted,
+                               long count, Rows rows, long nowMs, BiConsumer<String, byte[]> put) {
         String collection = task.getCollection();
         int channel = task.getChannel();
-        BloomFilter<byte[]> bloom = BloomFilter.create(Funnels.byteArrayFunnel(), rows.size(), bloomFpp);
+        String clusteringKey = rows.clusteringKey;
+        BloomFilter<byte[]> bloom = BloomFilter.create(Funnels.byteArrayFunnel(), count, bloomFpp);
         PkRange pks = new PkRange();
         long minPosition = Long.MAX_VALUE;
         long maxPosition = -1;
         long minEvent = Long.MAX_VALUE;
         long maxEvent = 0;
-        for (GenericRecord row : rows) {
-            Object pk = pk(row);
-            bloom.put(PrimaryKeys.encode(pk));
-            pks.add(pk);
-            long position = (Long) row.get(DmlSchemas.POSITION);
-            long ts = (Long) row.get(DmlSchemas.TS);
-            minPosition = Math.min(minPosition, position);
-            maxPosition = Math.max(maxPosition, position);
-            minEvent = Math.min(minEvent, ts);
-            maxEvent = Math.max(maxEvent, ts);
-        }
+        Object clusteringMin = null;
+        Object clusteringMax = null;
         List<String> insertLogs = new ArrayList<>();
         long bytes = 0;
-        for (int from = 0; from < rows.size(); from += (int) rowsPerInsertLog) {
+        for (long left = count; left > 0; ) {
+            int n = (int) Math.min(left, rowsPerInsertLog);
+            List<GenericRecord> chunk = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                GenericRecord row = sorted.next();
+                chunk.add(row);
+                Object pk = pk(row);
+                bloom.put(PrimaryKeys.encode(pk));
+                pks.add(pk);
+                long position = (Long) row.get(DmlSchemas.POSITION);
+                long ts = (Long) row.get(DmlSchemas.TS);
+                minPosition = Math.min(minPosition, position);
+                maxPosition = Math.max(maxPosition, position);
+                minEvent = Math.min(minEvent, ts);
+                maxEvent = Math.max(maxEvent, ts);
+            }
+            if (clusteringKey != null) {
+                clusteringMin = insertLogs.isEmpty() ? clusteringValue(chunk.get(0).get(clusteringKey)) : clusteringMin;
+                clusteringMax = clusteringValue(chunk.get(n - 1).get(clusteringKey));
+            }
             String path = ObjectPaths.insertLog(collection, channel, id, insertLogs.size());
-            byte[] file = AvroFiles.write(schema, rows.subList(from, (int) Math.min(rows.size(), from + rowsPerInsertLog)));
+            byte[] file = AvroFiles.write(rows.schema, chunk);
             put.accept(path, file);
             insertLogs.add(path);
             bytes += file.length;
+            left -= n;
         }
         String statsLog = ObjectPaths.statsLog(collection, channel, id);
-        byte[] statsFile = SegmentFiles.statsFile(id, rows.size(), pks, bloom, bloomFpp);
+        byte[] statsFile = SegmentFiles.statsFile(id, count, pks, bloom, bloomFpp);
         put.accept(statsLog, statsFile);
         bytes += statsFile.length;
-        SegmentLevel level = task.getTargetLevel();
         return SegmentInfo.newBuilder().setId(id).setCollection(collection).setChannel(channel).setPartition(partition)
-                .setLevel(level).setState(SegmentState.FLUSHED).setRows(rows.size()).setBytes(bytes)
+                .setLevel(task.getTargetLevel()).setState(SegmentState.FLUSHED).setRows(count).setBytes(bytes)
                 .setMinPosition(minPosition).setMaxPosition(maxPosition).setMinPk(pks.min()).setMaxPk(pks.max())
                 .setCreatedAtMs(nowMs).setLastWriteMs(nowMs).setSchemaVersion(spec.getSchemaVersion())
                 .setInsertLogPaths(insertLogs).setStatsLogPath(statsLog).setCompactedFrom(task.getInputs())
                 .setSortedByPk(clusteringKey == null).setMinEventMs(minEvent).setMaxEventMs(maxEvent)
-                .setClusteringMin(clusteringKey == null ? null : clusteringValue(rows.get(0).get(clusteringKey)))
-                .setClusteringMax(clusteringKey == null ? null : clusteringValue(rows.get(rows.size() - 1).get(clusteringKey)))
+                .setClusteringMin(clusteringMin).setClusteringMax(clusteringMax)
                 .build();
     }
 

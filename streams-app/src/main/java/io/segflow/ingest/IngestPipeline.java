@@ -7,6 +7,7 @@ import io.segflow.compaction.CompactionSettings;
 import io.segflow.compaction.CompactionWorker;
 import io.segflow.compaction.CompactionWorkers;
 import io.segflow.compaction.RewriteFiles;
+import io.segflow.embedded.Folders;
 import io.segflow.metrics.IngestMetrics;
 import io.segflow.read.FilePins;
 import io.segflow.schema.CollectionSpec;
@@ -79,8 +80,13 @@ public final class IngestPipeline implements AutoCloseable {
         this.compaction = env.compaction();
         this.workers = new CompactionWorkers(collection, env.compaction().workers());
         this.gcIo = Executors.newSingleThreadExecutor(new ThreadFactoryBuilder().setNameFormat(collection + "-gc").setDaemon(true).build());
+        // Runs a crashed rewrite spilled are of no use to its retry, which starts over.
+        Path spillDir = env.stateDir().resolve(applicationId(collection) + "-compaction-spill");
+        Folders.deleteRecursively(spillDir);
+        RewriteFiles rewrites = new RewriteFiles(settings.seal().rowsPerInsertLog(), settings.bloomFpp(), spillDir,
+                env.compaction().workerMemoryBytes());
         CompactionParts compaction = new CompactionParts(env.compaction(), env.storage(), env.pins(), workers,
-                new CompactionWorker(env.storage(), new RewriteFiles(settings.seal().rowsPerInsertLog(), settings.bloomFpp())), gcIo);
+                new CompactionWorker(env.storage(), rewrites), gcIo);
         IngestContext context = new IngestContext(collection, spec, env.registry(), settings, uploader, metrics, flushes, replayConfig, fences,
                 compaction);
         this.streams = new KafkaStreams(IngestTopology.build(context), properties(collection, env));

@@ -54,17 +54,18 @@ public final class Oracle {
     public record Plan(long seed, int events, int checkpoints, int keys) {
     }
 
-    /** Settings that move segments through every state many times in a short run. */
     /**
      * Small segments flushed often, and every compaction type running every second or so with low
-     * thresholds, a reclaim deadline of 20 s and garbage collection after 1 s: the answers must
-     * stay right while segments are rewritten and their files deleted under the reads.
+     * thresholds, rewrites spilling sorted runs to disk past 1 KB of rows, a reclaim deadline of
+     * 20 s and garbage collection after 1 s: the answers must stay right while segments are
+     * rewritten and their files deleted under the reads.
      */
     public static final Map<String, String> AGGRESSIVE_SETTINGS = Map.ofEntries(
             Map.entry("seal.capacity.bytes", "16384"), Map.entry("seal.lifetime.ms", "3000"), Map.entry("seal.idle.ms", "500"),
             Map.entry("seal.idle.min.bytes", "0"), Map.entry("seal.insert.log.rows", "64"), Map.entry("l0.flush.entries", "50"),
             Map.entry("l0.flush.age.ms", "1000"), Map.entry("seal.check.interval.ms", "100"), Map.entry("ingest.tick.ms", "20"),
-            Map.entry("compaction.target.bytes", "49152"), Map.entry("compaction.gone.ratio", "0.1"),
+            Map.entry("compaction.target.bytes", "49152"), Map.entry("compaction.worker.memory.bytes", "1024"),
+            Map.entry("compaction.gone.ratio", "0.1"),
             Map.entry("compaction.l0.entries", "100"), Map.entry("compaction.l0.age.ms", "1000"),
             Map.entry("compaction.l0.interval.ms", "300"), Map.entry("compaction.mix.interval.ms", "500"),
             Map.entry("compaction.single.interval.ms", "700"), Map.entry("compaction.sort.interval.ms", "900"),

@@ -83,7 +83,8 @@ final class IngestDriver implements AutoCloseable {
         workers = new CompactionWorkers("test", 1);
         gcIo = Executors.newSingleThreadExecutor();
         CompactionParts compaction = new CompactionParts(config.compaction(), storage, new FilePins(), workers,
-                new CompactionWorker(storage, new RewriteFiles(ingest.seal().rowsPerInsertLog(), ingest.bloomFpp())), gcIo);
+                new CompactionWorker(storage, new RewriteFiles(ingest.seal().rowsPerInsertLog(), ingest.bloomFpp(),
+                        stateDir.resolve("compaction-spill"), config.compaction().workerMemoryBytes())), gcIo);
         IngestContext context = new IngestContext(spec.getName(), current::get, registry, ingest, uploader, metrics, flushes, Map.of(),
                 new ChannelFences(), compaction);
         Properties props = new Properties();
