@@ -3,6 +3,7 @@ package io.segflow.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.base.Throwables;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segflow.catalog.Compactions;
 import io.segflow.catalog.SegmentCatalog;
@@ -10,6 +11,7 @@ import io.segflow.collection.CollectionDefinition;
 import io.segflow.collection.CollectionException;
 import io.segflow.collection.CollectionService;
 import io.segflow.compaction.ManualCompaction;
+import io.segflow.dlq.DlqReplay;
 import io.segflow.http.HttpError;
 import io.segflow.http.HttpRequest;
 import io.segflow.http.JsonHttpServer;
@@ -20,11 +22,16 @@ import io.segflow.ingest.IngestPipelines;
 import io.segflow.read.ReadService;
 import io.segflow.read.SearchRequest;
 import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.registry.SchemaRegistryException;
+import io.segflow.storage.StorageException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The HTTP API of an instance:
@@ -34,7 +41,7 @@ import java.util.Map;
  * {@code POST /collections/{name}/flush}, {@code GET /collections/{name}/flushes/{id}},
  * {@code GET /collections/{name}/count}, {@code GET /collections/{name}/rows/{pk}},
  * {@code POST /collections/{name}/search}, {@code POST /collections/{name}/compact},
- * {@code GET /collections/{name}/compactions/{id}} and
+ * {@code GET /collections/{name}/compactions/{id}}, {@code POST /collections/{name}/dlq/replay} and
  * {@code GET /metrics}. Errors are JSON {@code {"error": "..."}} with 400, 404, 409, 503 or 504.
  */
 public final class ApiServer implements AutoCloseable {
@@ -44,7 +51,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** What the API serves. */
     public record Services(CollectionService collections, HealthCheck health, IngestPipelines pipelines, SegmentCatalog segments,
-                           FlushService flushes, ReadService reads, Compactions compactions, PrometheusMeterRegistry meters) {
+                           FlushService flushes, ReadService reads, Compactions compactions, DlqReplay dlq, PrometheusMeterRegistry meters) {
     }
 
     private final JsonHttpServer http;
@@ -116,6 +123,11 @@ public final class ApiServer implements AutoCloseable {
         });
         http.route("GET", "/collections/{name}/compactions/{id}", request ->
                 services.compactions().status(collections.get(request.pathParam("name")), request.pathParam("id"), isLocal(request)));
+        http.route("POST", "/collections/{name}/dlq/replay", request -> {
+            CollectionSpec spec = collections.get(request.pathParam("name"));
+            ReplayRequest replay = request.body().length == 0 ? ReplayRequest.ALL : body(request, ReplayRequest.class);
+            return services.dlq().replay(spec, replay.reasons(), replay.from());
+        });
         http.route("GET", "/metrics", request -> new JsonHttpServer.Text(PROMETHEUS_TEXT, services.meters().scrape()));
     }
 
@@ -143,10 +155,19 @@ public final class ApiServer implements AutoCloseable {
         if (e instanceof CollectionException collection) {
             return new HttpError(collection.kind().status(), Map.of("error", collection.getMessage()));
         }
+        if (Throwables.getCausalChain(e).stream().anyMatch(ApiServer::unavailable)) {
+            return new HttpError(503, Map.of("error", "a service this request needs is unavailable; retry later: " + e.getMessage()));
+        }
         if (e instanceof IllegalArgumentException invalid) {
             return new HttpError(400, Map.of("error", String.valueOf(invalid.getMessage())));
         }
         return new HttpError(500, Map.of("error", String.valueOf(e.getMessage())));
+    }
+
+    /** Kafka, a store, the Schema Registry or object storage that cannot answer now, but may later. */
+    private static boolean unavailable(Throwable cause) {
+        return cause instanceof RetriableException || cause instanceof InvalidStateStoreException || cause instanceof TimeoutException
+                || cause instanceof SchemaRegistryException || cause instanceof StorageException;
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.segflow.collection.CollectionCatalog;
 import io.segflow.collection.CollectionDefinition;
 import io.segflow.collection.CollectionService;
 import io.segflow.config.SegflowConfig;
+import io.segflow.dlq.DlqReplay;
 import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedS3;
 import io.segflow.ingest.ControlRecords;
@@ -131,7 +132,8 @@ public final class SegflowApp implements AutoCloseable {
                 config.getLong(SegflowConfig.READ_CACHE_BYTES));
         reads = new ReadService(pipelines, collections, registry, new DecodedFiles(files, config.getLong(SegflowConfig.READ_MEMORY_BYTES)),
                 pins, JSON, Clock.systemUTC());
-        ApiServer api = own(ApiServer.start(new ApiServer.Services(collections, health, pipelines, segments, flushes, reads, compactions, meters),
+        ApiServer api = own(ApiServer.start(new ApiServer.Services(collections, health, pipelines, segments, flushes, reads, compactions,
+                new DlqReplay(topics.clientConfig()), meters),
                 httpHost, httpPort));
         endpoints = new Endpoints(bootstrap, registryUrl, s3Endpoint, "http://" + httpHost + ":" + api.port());
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Milvus-style segment lifecycle and compaction on Kafka Streams.",
         subcommands = {RunCommand.class, CollectionCommand.class, ProduceCommand.class, FlushCommand.class, StatusCommand.class,
                 ReadCommands.Count.class, ReadCommands.Get.class, ReadCommands.Search.class, CompactCommands.Compact.class,
-                CompactCommands.Status.class, VerifyCommand.class, BenchCommand.class,
+                CompactCommands.Status.class, DlqCommands.class, VerifyCommand.class, BenchCommand.class,
                 ConfigReferenceCommand.class})
 public final class SegflowCli implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SegflowCli.class);

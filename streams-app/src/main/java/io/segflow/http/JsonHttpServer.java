@@ -29,6 +29,8 @@ import java.util.function.Function;
 public final class JsonHttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JsonHttpServer.class);
     private static final int THREADS = 8;
+    /** The largest request body read; a search of the largest dimension (32,768) is about 400 KB of JSON. */
+    static final int MAX_BODY_BYTES = 16 << 20;
 
     /** Handles one request. */
     @FunctionalInterface
@@ -136,16 +138,25 @@ public final class JsonHttpServer implements AutoCloseable {
             }
             pathKnown = true;
             if (route.method().equals(method)) {
-                byte[] body;
-                try (InputStream in = exchange.getRequestBody()) {
-                    body = in.readAllBytes();
-                }
+                byte[] body = body(exchange);
                 return new Matched(route.handler(),
                         new HttpRequest(method, path, params, query(exchange.getRequestURI().getRawQuery()), body));
             }
         }
         String message = pathKnown ? "method " + method + " not allowed on " + path : "no endpoint " + method + " " + path;
         throw new HttpError(pathKnown ? 405 : 404, Map.of("error_code", pathKnown ? 405 : 404, "message", message, "error", message));
+    }
+
+    /** The request body, refused with 413 past {@link #MAX_BODY_BYTES} before more of it is read. */
+    private static byte[] body(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                String message = "the request body exceeds " + MAX_BODY_BYTES + " bytes";
+                throw new HttpError(413, Map.of("error_code", 413, "message", message, "error", message));
+            }
+            return body;
+        }
     }
 
     /** The path parameters if {@code pattern} matches {@code path}, else null. */

@@ -169,7 +169,7 @@ public final class ChannelProcessor implements Processor<byte[], byte[], Object,
         }
         DmlEvent event;
         try {
-            event = decoder().decode(new RecordSource(metadata.topic(), metadata.partition(), position), record.key(), record.value());
+            event = decoder().decodeInChannel(new RecordSource(metadata.topic(), metadata.partition(), position), record.key(), record.value());
         } catch (BadInputException e) {
             deadLetter(record, e);
             return;

@@ -19,12 +19,17 @@ import java.util.concurrent.Future;
  * barriers and compaction requests, which each channel's task meets in order with its data.
  */
 public final class ControlRecords implements AutoCloseable {
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
     private final KafkaProducer<byte[], byte[]> producer;
 
     public ControlRecords(Map<String, Object> clientConfig) {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // A caller waits for the send (a flush, a compaction request over HTTP): without the broker it fails in seconds, not minutes.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis() / 2);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
         this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 

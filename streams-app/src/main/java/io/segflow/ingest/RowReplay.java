@@ -77,7 +77,7 @@ final class RowReplay {
         }
         DmlEvent event;
         try {
-            event = decoder.decode(new RecordSource(record.topic(), record.partition(), record.offset()), record.key(), record.value());
+            event = decoder.decodeInChannel(new RecordSource(record.topic(), record.partition(), record.offset()), record.key(), record.value());
         } catch (BadInputException e) {
             return false;
         }

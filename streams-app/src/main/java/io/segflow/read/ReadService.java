@@ -16,7 +16,6 @@ import io.segflow.schema.dml.DmlDecoder;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.schema.registry.SchemaRegistryClient;
 import io.segflow.storage.ObjectPaths;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.state.HostInfo;
 
 import java.time.Clock;
@@ -96,7 +95,7 @@ public final class ReadService {
         CollectionSpec spec = collections.get(collection);
         Object pk = parsePk(spec.getPkType(), pkText);
         byte[] key = PrimaryKeys.encode(pk);
-        int channel = Utils.toPositive(Utils.murmur2(key)) % spec.getChannels();
+        int channel = PrimaryKeys.channel(key, spec.getChannels());
         RowFilter byKey = new RowFilter(null, Map.of("pk", pk));
         List<ReadRow> rows = new ArrayList<>();
         Set<Integer> channels = scanLocal(collection, channel, byKey, segment -> byKey.mayMatch(segment) && mayHold(segment, key),
@@ -118,8 +117,8 @@ public final class ReadService {
         if (request.vector() == null || request.vector().length != spec.getDim()) {
             throw new HttpError(400, Map.of("error", "the query vector must have " + spec.getDim() + " values"));
         }
-        if (request.topK() < 1) {
-            throw new HttpError(400, Map.of("error", "k must be at least 1"));
+        if (request.topK() < 1 || request.topK() > SearchRequest.MAX_K) {
+            throw new HttpError(400, Map.of("error", "k must be between 1 and " + SearchRequest.MAX_K + ", not " + request.topK()));
         }
         Metric metric = request.metricOrDefault();
         Comparator<Hit> best = bestFirst(metric);

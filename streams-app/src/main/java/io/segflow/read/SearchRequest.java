@@ -8,6 +8,9 @@ import java.util.Map;
  * bounds {@code gt}, {@code gte}, {@code lt}, {@code lte}.
  */
 public record SearchRequest(float[] vector, Integer k, Metric metric, String partition, Map<String, Object> filter) {
+    /** The largest k a search takes, Milvus's cap on topk. */
+    public static final int MAX_K = 16_384;
+
     public int topK() {
         return k == null ? 10 : k;
     }

@@ -6,17 +6,20 @@ import io.segflow.schema.registry.RestSchemaRegistryClient;
 import io.segflow.testing.Http;
 import io.segflow.testing.TestRuntimes;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Two embedded runtimes side by side in one JVM, and a restart on the same data directory. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class MultipleRuntimesIT {
     @TempDir
     Path first;

@@ -27,6 +27,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
@@ -45,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,6 +57,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * until unpinned; an orphan is collected; no deleted row's bytes outlive the collection's reclaim
  * deadline (its own, shorter than the instance's).
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class CompactionIT {
     private static final int DIM = 16;
     private static final long DEADLINE_MS = 20_000;

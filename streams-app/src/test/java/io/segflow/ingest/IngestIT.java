@@ -1,7 +1,6 @@
 package io.segflow.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.common.util.concurrent.RateLimiter;
 import io.segflow.api.CollectionView;
 import io.segflow.app.SegflowApp;
 import io.segflow.catalog.SegmentView;
@@ -9,6 +8,7 @@ import io.segflow.collection.CollectionDefinition;
 import io.segflow.compaction.CompactionSettings;
 import io.segflow.config.SegflowConfig;
 import io.segflow.embedded.FreePorts;
+import io.segflow.failpoint.Failpoints;
 import io.segflow.produce.DmlProducer;
 import io.segflow.produce.SyntheticWorkload;
 import io.segflow.schema.CollectionSpec;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -44,6 +45,7 @@ import static org.awaitility.Awaitility.await;
  * configured against them as external services: 200k events over 4 channels, an S3 outage of
  * 20 s, and an instance killed (SIGKILL) in the middle of uploads.
  */
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class IngestIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir
@@ -90,16 +92,15 @@ class IngestIT {
     }
 
     private static void produce(CollectionSpec spec, long events, long seed) {
-        produce(spec, events, seed, Double.MAX_VALUE);
+        produce(spec, events, seed, 0);
     }
 
-    private static void produce(CollectionSpec spec, long events, long seed, double perSecond) {
-        SyntheticWorkload workload = new SyntheticWorkload(spec, seed, 0.15, 0.15, 0);
-        RateLimiter limiter = RateLimiter.create(perSecond);
+    /** Seeded synthetic DML whose fresh keys start at {@code startPk}. */
+    private static void produce(CollectionSpec spec, long events, long seed, long startPk) {
+        SyntheticWorkload workload = new SyntheticWorkload(spec, seed, 0.15, 0.15, startPk);
         try (DmlProducer producer = new DmlProducer(spec, Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, services.bootstrapServers()),
                 services.registry())) {
             for (long i = 0; i < events; i++) {
-                limiter.acquire();
                 producer.send(workload.next());
             }
         }
@@ -194,19 +195,18 @@ class IngestIT {
     void anInstanceKilledInTheMiddleOfUploadsRestartsWithTheSameTotals() throws Exception {
         Map<String, String> settings = instance("crash");
         String api = "http://127.0.0.1:" + settings.get(SegflowConfig.HTTP_PORT);
-        Process first = children.start(settings);
+        // The third upload halts the instance after writing part of its segment's files: a kill in the middle of uploads by construction.
+        Process first = children.start(settings, "-D" + Failpoints.PROPERTY + "=" + Failpoints.UPLOAD_PARTIAL + ":3");
         Http.Answer created = Http.post(api + "/collections", JSON.writeValueAsString(collection("crash")));
         assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
         CollectionSpec spec = JSON.treeToValue(created.body(), CollectionView.class).toSpec();
-        // Paced, so that the kill lands while rows still arrive and segments seal and upload.
-        CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(spec, 120_000, 11, 15_000));
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
-                .until(() -> segments(api, "crash").stream().filter(s -> s.state().equals("FLUSHED")).count() >= 3);
+        produce(spec, 60_000, 11);
 
-        first.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        assertThat(producing).isNotDone();
+        assertThat(first.waitFor(120, TimeUnit.SECONDS)).as("the instance reached its failpoint").isTrue();
+        assertThat(first.exitValue()).isEqualTo(Failpoints.HALT_STATUS);
         Process second = children.start(settings);
-        producing.get(120, TimeUnit.SECONDS);
+        // Rows arrive before the kill and after the restart.
+        produce(spec, 60_000, 12, 1_000_000);
         flush(api, "crash");
 
         IngestAudit.Totals totals = IngestAudit.verify(spec, services.registry(), services.bootstrapServers(), services.minio(), segments(api, "crash"));

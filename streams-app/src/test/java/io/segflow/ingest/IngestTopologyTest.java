@@ -12,6 +12,7 @@ import io.segflow.schema.SegmentState;
 import io.segflow.schema.SegmentStats;
 import io.segflow.schema.TestCollections;
 import io.segflow.schema.dml.DmlRecords;
+import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.seal.SealPolicies;
 import io.segflow.storage.AvroFiles;
 import io.segflow.storage.ObjectStorage;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -67,8 +69,14 @@ class IngestTopologyTest {
         }
     }
 
+    /** A collection of one channel: the test driver runs the task of partition 0 alone. */
     private IngestDriver start(String name, Map<String, String> overrides) {
+        return start(name, overrides, 1);
+    }
+
+    private IngestDriver start(String name, Map<String, String> overrides, int channels) {
         CollectionSpec spec = TestCollections.spec(name, PkType.INT64, 2);
+        spec.setChannels(channels);
         Map<String, String> settings = new HashMap<>(Map.of(
                 "seal.lifetime.ms", "3600000", "seal.idle.ms", "3600000", "l0.flush.age.ms", "3600000", "seal.check.interval.ms", "100"));
         settings.putAll(overrides);
@@ -264,6 +272,31 @@ class IngestTopologyTest {
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not avro");
         assertThat(ingest.flushed()).singleElement().satisfies(s -> assertThat(s.getRows()).isEqualTo(1));
         assertThat(ingest.meters.get("segflow.dlq.records").tag("reason", "UNKNOWN_PARTITION").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordInAnotherChannelThanItsKeysIsDeadLetteredWithTheRightOne() {
+        start("wrongchannel", Map.of(), 2);
+        long home = LongStream.range(0, 100).filter(pk -> PrimaryKeys.channel(PrimaryKeys.encode(pk), 2) == 0).findFirst().orElseThrow();
+        long away = LongStream.range(0, 100).filter(pk -> PrimaryKeys.channel(PrimaryKeys.encode(pk), 2) == 1).findFirst().orElseThrow();
+        ingest.insert(away, "_default", 1, 1);
+        ingest.delete(away);
+        ingest.insert(home, "_default", 2, 2);
+        ingest.flushBarrier("f");
+        ingest.tickUntil(() -> ingest.flushes.channelsDone("f").contains(0));
+
+        List<TestRecord<byte[], byte[]>> dead = ingest.deadLetters();
+
+        assertThat(dead).hasSize(2).allSatisfy(r -> {
+            assertThat(header(r, DeadLetters.REASON)).isEqualTo("WRONG_CHANNEL");
+            assertThat(header(r, DeadLetters.PARTITION)).isEqualTo("0");
+            assertThat(header(r, DeadLetters.EXPECTED_CHANNEL)).isEqualTo("1");
+            assertThat(r.key()).isEqualTo(PrimaryKeys.encode(away));
+        });
+        assertThat(ingest.flushed()).filteredOn(s -> s.getLevel() == SegmentLevel.L1).singleElement()
+                .satisfies(s -> assertThat(s.getRows()).isEqualTo(1));
+        assertThat(ingest.flushed()).noneMatch(s -> s.getLevel() == SegmentLevel.L0);
+        assertThat(ingest.meters.get("segflow.dlq.records").tag("reason", "WRONG_CHANNEL").counter().count()).isEqualTo(2);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.segflow.verify.Oracle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * worker writes its outputs; with a compaction result applied (meta_saved) but not committed;
  * and while garbage collection deletes a committed compaction's inputs (before cleaned).
  */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DisruptedOracleIT {
     @TempDir
     static Path dir;

@@ -6,16 +6,19 @@ import io.segflow.verify.Oracle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The read path against the oracle, on the embedded runtime in one JVM, with aggressive seal and L0 flush settings. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ReadPathIT {
     @TempDir
     static Path dir;

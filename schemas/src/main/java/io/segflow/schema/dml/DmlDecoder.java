@@ -88,6 +88,22 @@ public final class DmlDecoder {
         return new DmlEvent(op, pk, partition, vector, source, record);
     }
 
+    /**
+     * {@link #decode}, then the rule of a record read from {@code C.dml}: it is in the channel its
+     * key hashes to, or a read by key and the deletes of a correctly partitioned producer would
+     * miss it.
+     */
+    public DmlEvent decodeInChannel(RecordSource source, byte[] key, byte[] value) {
+        DmlEvent event = decode(source, key, value);
+        int expected = PrimaryKeys.channel(key, spec.getChannels());
+        if (source.partition() != expected) {
+            throw new WrongChannelException(source, expected, "pk " + event.pk() + " hashes (murmur2) to channel " + expected
+                    + " of " + spec.getChannels() + ", not " + source.partition()
+                    + "; librdkafka-based producers must set partitioner=murmur2_random");
+        }
+        return event;
+    }
+
     private GenericRecord read(RecordSource source, byte[] value, int schemaId) {
         try {
             return values.decode(source, value);

@@ -1,6 +1,7 @@
 package io.segflow.schema.dml;
 
 import io.segflow.schema.PkType;
+import org.apache.kafka.common.utils.Utils;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,11 @@ public final class PrimaryKeys {
     /** Whether {@code key} is the plain encoding of {@code pk}. */
     public static boolean matches(byte[] key, Object pk) {
         return key != null && Arrays.equals(key, encode(pk));
+    }
+
+    /** The channel of a key: Kafka's default partitioner, murmur2 of the plain key modulo the channels. */
+    public static int channel(byte[] key, int channels) {
+        return Utils.toPositive(Utils.murmur2(key)) % channels;
     }
 
     public static Object decode(PkType type, byte[] key) {

@@ -17,5 +17,10 @@ public enum BadInputReason {
     /** A vector that is not exactly 4 x dim bytes. */
     WRONG_VECTOR_LENGTH,
     /** The event names a partition the collection does not have. */
-    UNKNOWN_PARTITION
+    UNKNOWN_PARTITION,
+    /**
+     * The record is in a channel other than the one its key hashes to (murmur2, Kafka's default
+     * partitioner): a producer partitioning some other way, such as librdkafka's CRC32 default.
+     */
+    WRONG_CHANNEL
 }

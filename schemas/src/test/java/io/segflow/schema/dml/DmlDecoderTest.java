@@ -14,6 +14,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -46,6 +47,42 @@ class DmlDecoderTest {
         assertThat(event.vectorValues()).containsExactly(1f, 2f);
         assertThat(event.scalar("price")).isEqualTo(3.0);
         assertThat(event.source()).isEqualTo(SOURCE);
+    }
+
+    @Test
+    void aRecordInTheChannelItsKeyHashesToIsAccepted() {
+        for (long pk = 0; pk < 100; pk++) {
+            byte[] key = PrimaryKeys.encode(pk);
+            int channel = PrimaryKeys.channel(key, spec.getChannels());
+            RecordSource source = new RecordSource("items.dml", channel, pk);
+
+            assertThat(decoder.decodeInChannel(source, key, wire(rows.delete(pk, "_default"))).pk()).isEqualTo(pk);
+        }
+    }
+
+    @Test
+    void aRecordInAnotherChannelIsWrongChannelAndNamesTheRightOne() {
+        byte[] key = PrimaryKeys.encode(7L);
+        // Kafka's own partitioner is the reference: murmur2 of the plain key, made positive, modulo the channels.
+        int expected = Utils.toPositive(Utils.murmur2(key)) % spec.getChannels();
+        RecordSource elsewhere = new RecordSource("items.dml", (expected + 1) % spec.getChannels(), 9);
+
+        assertThatThrownBy(() -> decoder.decodeInChannel(elsewhere, key, wire(rows.insert(7L, "hot", new float[] {1f, 2f}, Map.of()))))
+                .isInstanceOfSatisfying(WrongChannelException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(BadInputReason.WRONG_CHANNEL);
+                    assertThat(e.expectedChannel()).isEqualTo(expected);
+                    assertThat(e.source()).isEqualTo(elsewhere);
+                    assertThat(e.getMessage()).contains("channel " + expected).contains("murmur2_random");
+                });
+    }
+
+    @Test
+    void anotherReasonComesBeforeTheChannel() {
+        byte[] key = PrimaryKeys.encode(7L);
+        RecordSource elsewhere = new RecordSource("items.dml", (PrimaryKeys.channel(key, spec.getChannels()) + 1) % spec.getChannels(), 9);
+
+        assertThatThrownBy(() -> decoder.decodeInChannel(elsewhere, key, wire(rows.insert(7L, "nowhere", new float[] {1f, 2f}, Map.of()))))
+                .isInstanceOfSatisfying(BadInputException.class, e -> assertThat(e.reason()).isEqualTo(BadInputReason.UNKNOWN_PARTITION));
     }
 
     @Test
@@ -122,7 +159,11 @@ class DmlDecoderTest {
     }
 
     private DmlEvent decode(byte[] key, GenericRecord value) {
-        return decoder.decode(SOURCE, key, serializer.serialize("items.dml", value));
+        return decoder.decode(SOURCE, key, wire(value));
+    }
+
+    private byte[] wire(GenericRecord value) {
+        return serializer.serialize("items.dml", value);
     }
 
     private void assertRefused(byte[] key, GenericRecord value, BadInputReason reason, String detail) {
