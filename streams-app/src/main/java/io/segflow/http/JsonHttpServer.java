@@ -152,6 +152,8 @@ public final class JsonHttpServer implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
+                // Read the rest without keeping it, so that the client, still sending, gets the answer rather than a reset.
+                in.transferTo(OutputStream.nullOutputStream());
                 String message = "the request body exceeds " + MAX_BODY_BYTES + " bytes";
                 throw new HttpError(413, Map.of("error_code", 413, "message", message, "error", message));
             }

@@ -5,6 +5,7 @@ import io.segflow.schema.dml.PrimaryKeys;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -14,12 +15,19 @@ import java.util.function.Function;
  */
 final class RowFilter {
     private static final String PK = "pk";
+    private static final Set<String> BOUNDS = Set.of("gt", "gte", "lt", "lte");
 
     private final String partition;
     private final Map<String, Object> conditions;
     private final String clusteringKey;
 
     RowFilter(String partition, Map<String, Object> conditions, String clusteringKey) {
+        // Checked up front: a bad bound is the request's fault even when no row reaches it.
+        conditions.forEach((field, condition) -> {
+            if (condition instanceof Map<?, ?> bounds && !BOUNDS.containsAll(bounds.keySet())) {
+                throw new IllegalArgumentException("the filter on " + field + " has an unknown bound in " + bounds.keySet() + " (gt, gte, lt, lte)");
+            }
+        });
         this.partition = partition;
         this.conditions = conditions;
         this.clusteringKey = clusteringKey;

@@ -4,8 +4,10 @@ import io.minio.BucketExistsArgs;
 import io.minio.MinioClient;
 import io.minio.errors.ErrorResponseException;
 import io.segflow.cli.SegflowCli;
+import io.segflow.ingest.DeadLetters;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.DmlOp;
+import io.segflow.schema.PkType;
 import io.segflow.schema.dml.DmlDecoder;
 import io.segflow.schema.dml.DmlEvent;
 import io.segflow.schema.dml.DmlRecords;
@@ -35,13 +37,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -157,6 +167,141 @@ class EmbeddedRuntimeIT {
         });
     }
 
+    /**
+     * The same client with librdkafka's default partitioner (CRC32): the records it puts in a
+     * channel other than their key's are dead-lettered as WRONG_CHANNEL with the right channel, none
+     * of their rows is visible and every correctly routed one is; after {@code dlq replay} (twice:
+     * the second replays nothing) every key answers as a model of all the events says.
+     */
+    @Test
+    void aPythonProducerOnItsDefaultPartitionerIsCaughtAndReplayedToTheRightChannels() throws Exception {
+        Assumptions.assumeTrue(new ProcessBuilder(PYTHON, "-c", "import confluent_kafka.avro").start().waitFor() == 0,
+                "python3-confluent-kafka and python3-avro are not installed");
+        int rows = 1000;
+        CollectionSpec spec = app.collections().create(new io.segflow.collection.CollectionDefinition("crc_python", null, 8, 4,
+                List.of(new io.segflow.collection.CollectionDefinition.FieldDefinition("price", "DOUBLE")), null, null, null));
+        Path script = Path.of(getClass().getResource("/interop/confluent_producer.py").toURI());
+        Process python = new ProcessBuilder(PYTHON, script.toString(), endpoints.kafka(), endpoints.schemaRegistry(), "crc_python",
+                String.valueOf(rows), "8", "default", "5", "7").redirectErrorStream(true).start();
+        String output = new String(python.getInputStream().readAllBytes());
+        assertThat(python.waitFor()).as(output).isZero();
+        int events = rows + rows / 5 + (rows + 6) / 7;
+        List<ConsumerRecord<byte[], byte[]>> dml = readAll("crc_python.dml", events);
+        assertThat(dml).hasSize(events);
+        Map<String, Integer> misrouted = new HashMap<>();
+        Set<Long> misroutedKeys = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> record : dml) {
+            int expected = PrimaryKeys.channel(record.key(), 4);
+            if (record.partition() != expected) {
+                misrouted.put(record.partition() + "/" + record.offset(), expected);
+                misroutedKeys.add((Long) PrimaryKeys.decode(PkType.INT64, record.key()));
+            }
+        }
+        assertThat(misroutedKeys).as("CRC32 and murmur2 disagree on most keys").hasSizeBetween(rows / 2, rows - 1);
+        String api = endpoints.http() + "/collections/crc_python";
+        assertThat(Http.post(api + "/flush", "{}").status()).isEqualTo(200);
+
+        List<ConsumerRecord<byte[], byte[]>> dead = readAll("crc_python.dlq", misrouted.size());
+        assertThat(dead).hasSize(misrouted.size()).allSatisfy(record -> {
+            assertThat(header(record, DeadLetters.REASON)).isEqualTo("WRONG_CHANNEL");
+            String from = header(record, DeadLetters.PARTITION) + "/" + header(record, DeadLetters.OFFSET);
+            assertThat(misrouted).containsKey(from);
+            assertThat(header(record, DeadLetters.EXPECTED_CHANNEL)).isEqualTo(String.valueOf(misrouted.get(from)));
+        });
+        assertThat(metric("segflow_dlq_records_total", "reason=\"WRONG_CHANNEL\"")).isGreaterThanOrEqualTo(misrouted.size());
+        for (long pk = 0; pk < rows; pk++) {
+            assertThat(liveRowsOf(api, pk)).as("pk %d", pk).isEqualTo(misroutedKeys.contains(pk) ? List.of() : modelRowsOf(pk));
+        }
+
+        Http.Answer replay = Http.post(api + "/dlq/replay", "{}");
+        Http.Answer again = Http.post(api + "/dlq/replay", "{\"reason\": \"WRONG_CHANNEL\"}");
+        Http.Answer notReplayable = Http.post(api + "/dlq/replay", "{\"reason\": \"UNDECODABLE\"}");
+        assertThat(Http.post(api + "/flush", "{}").status()).isEqualTo(200);
+
+        assertThat(replay.status()).as(replay.body().toString()).isEqualTo(200);
+        assertThat(replay.body().path("replayed").path("WRONG_CHANNEL").asLong()).isEqualTo(misrouted.size());
+        assertThat(replay.body().path("left").size()).isZero();
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().path("read").asLong()).isZero();
+        assertThat(notReplayable.status()).isEqualTo(400);
+        assertThat(notReplayable.body().path("error").asText()).contains("cannot be replayed");
+        for (long pk = 0; pk < rows; pk++) {
+            assertThat(liveRowsOf(api, pk)).as("pk %d after the replay", pk).isEqualTo(modelRowsOf(pk));
+        }
+        long live = LongStream.range(0, rows).filter(pk -> !modelRowsOf(pk).isEmpty()).count();
+        assertThat(Http.get(api + "/count").body().path("count").asLong()).isEqualTo(live);
+        assertThat(readAll("crc_python.dlq", misrouted.size())).as("nothing dead-lettered again").hasSize(misrouted.size());
+    }
+
+    /** The first vector value of each live row of {@code pk}, as the script's events leave them: insert, delete every 5th, upsert every 7th. */
+    private static List<Float> modelRowsOf(long pk) {
+        if (pk % 7 == 0) {
+            return List.of(pk + 0.5f);
+        }
+        return pk % 5 == 0 ? List.of() : List.of((float) pk);
+    }
+
+    private static List<Float> liveRowsOf(String api, long pk) throws Exception {
+        Http.Answer answer = Http.get(api + "/rows/" + pk);
+        if (answer.status() == 404) {
+            return List.of();
+        }
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+        List<Float> firsts = new ArrayList<>();
+        answer.body().path("rows").forEach(row -> firsts.add((float) row.path("vector").get(0).asDouble()));
+        return firsts;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    private static double metric(String name, String label) throws Exception {
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoints.http() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(l -> l.startsWith(name + "{") && l.contains(label))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** Every endpoint, given malformed or mistyped bodies, bad parameters, a huge body or an unknown path: a 4xx with a JSON error, in time. */
+    @Test
+    void badRequestsGetAClientErrorWithAReasonNeverAServerErrorOrAHang() throws Exception {
+        String api = endpoints.http();
+        String vector = "[" + String.join(",", java.util.Collections.nCopies(128, "0.5")) + "]";
+        List<String> bodies = List.of("", "{", "[]", "null", "42", "\"text\"", "{\"name\": {}, \"dim\": \"x\", \"type\": [], \"vector\": \"abc\"}",
+                "{\"vector\": [\"a\"], \"k\": \"many\"}", "{\"fields\": 7, \"partitions\": {\"a\": 1}, \"channels\": -3}",
+                "{\"type\": \"MIX\", \"segments\": [\"x\"], \"targetSize\": -1, \"channel\": \"one\"}",
+                "{\"reason\": 12, \"fromOffset\": \"far\"}", "{\"vector\": " + vector + ", \"k\": 16385}",
+                "{\"vector\": " + vector + ", \"k\": 0}", "{\"vector\": " + vector + ", \"metric\": \"MANHATTAN\"}",
+                "{\"vector\": " + vector + ", \"filter\": {\"price\": {\"near\": 1}}}", "{\"vector\": [1, 2]}");
+        List<String> posts = List.of("/collections", "/collections/demo/partitions", "/collections/demo/fields", "/collections/demo/search",
+                "/collections/demo/compact", "/collections/demo/dlq/replay", "/collections/nowhere/search", "/collections/nowhere/dlq/replay");
+        List<String[]> requests = new ArrayList<>();
+        for (String path : posts) {
+            // An empty body is a replay of everything replayable, not a bad request.
+            bodies.stream().filter(body -> !(path.equals("/collections/demo/dlq/replay") && body.isEmpty()))
+                    .forEach(body -> requests.add(new String[] {"POST", path, body}));
+        }
+        for (String path : List.of("/collections/nowhere", "/collections/demo/rows/not-a-number", "/collections/nowhere/count",
+                "/collections/nowhere/compactions/some-task", "/collections/nowhere/segments", "/no/such/path", "/collections/demo/count/extra")) {
+            requests.add(new String[] {"GET", path, ""});
+        }
+        requests.add(new String[] {"POST", "/collections/demo/flush?timeoutMs=soon", "{}"});
+        requests.add(new String[] {"DELETE", "/collections", ""});
+        requests.add(new String[] {"PUT", "/collections/demo/search", "{}"});
+
+        for (String[] request : requests) {
+            Http.Answer answer = Http.request(request[0], api + request[1], request[2].getBytes(StandardCharsets.UTF_8));
+            assertThat(answer.status()).as("%s %s %s: %s", request[0], request[1], request[2], answer.body()).isBetween(400, 499);
+            assertThat(answer.body().path("error").asText()).as("%s %s %s", request[0], request[1], request[2]).isNotBlank();
+        }
+        Http.Answer tooBig = Http.request("POST", api + "/collections/demo/search", new byte[17 << 20]);
+        assertThat(tooBig.status()).isEqualTo(413);
+        assertThat(tooBig.body().path("error").asText()).contains("exceeds");
+        Http.Answer kTooLarge = Http.post(api + "/collections/demo/search", "{\"vector\": " + vector + ", \"k\": 16385}");
+        assertThat(kTooLarge.body().path("error").asText()).contains("16384");
+    }
+
     @Test
     void badSpecsAreRefusedWithTheReason() throws Exception {
         Http.Answer zeroDim = Http.post(endpoints.http() + "/collections", "{\"name\": \"flat\", \"dim\": 0}");
@@ -257,7 +402,7 @@ class EmbeddedRuntimeIT {
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.kafka(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

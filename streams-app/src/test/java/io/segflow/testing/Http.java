@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 /** JSON calls to an instance's HTTP API. */
 public final class Http {
@@ -28,6 +29,12 @@ public final class Http {
     public static Answer post(String url, String json) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    /** Any method with any body, answered within 30 s or failing: for tests of what the API does with bad requests. */
+    public static Answer request(String method, String url, byte[] body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
     private static Answer send(HttpRequest request) throws IOException, InterruptedException {
