@@ -92,6 +92,7 @@ public final class IngestPipeline implements AutoCloseable {
         this.streams = new KafkaStreams(IngestTopology.build(context), properties(collection, env));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("{}: stream thread failed; replacing it", collection, e);
+            metrics.streamThreadFailed();
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     }

@@ -45,6 +45,10 @@ public final class IngestMetrics {
         counter("segflow.bytes.flushed", "Bytes written to object storage by flushes", levelTag).increment(bytes);
     }
 
+    public void streamThreadFailed() {
+        counter("segflow.stream.thread.failures", "Stream threads that died of an exception and were replaced", Tags.empty()).increment();
+    }
+
     public void deadLettered(BadInputReason reason) {
         counter("segflow.dlq.records", "Records sent to the dead-letter topic", Tags.of("reason", reason.name())).increment();
     }

@@ -12,12 +12,28 @@ import io.segflow.failpoint.Failpoints;
 import io.segflow.produce.DmlProducer;
 import io.segflow.produce.SyntheticWorkload;
 import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.DmlOp;
+import io.segflow.schema.dml.DmlDecoder;
+import io.segflow.schema.dml.DmlEvent;
+import io.segflow.schema.dml.DmlRecords;
+import io.segflow.schema.dml.PrimaryKeys;
+import io.segflow.schema.serde.AvroWireSerializer;
+import io.segflow.schema.serde.BadInputException;
+import io.segflow.schema.serde.RecordSource;
 import io.segflow.testing.ChildInstances;
 import io.segflow.testing.Http;
 import io.segflow.testing.IngestAudit;
 import io.segflow.testing.SharedServices;
 import io.segflow.testing.TestRuntimes;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,12 +45,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -189,6 +211,132 @@ class IngestIT {
             IngestAudit.Totals totals = IngestAudit.verify(spec, services.registry(), services.bootstrapServers(), services.minio(), segments(api, "outage"));
             assertThat(totals.writtenRows() + totals.deletedAtFlush()).isEqualTo(totals.dmlRows());
         }
+    }
+
+    @Test
+    void aBrokerOutageOfTwentySecondsLosesAndDuplicatesNothingAndTheApiSaysSo() throws Exception {
+        try (SegflowApp app = TestRuntimes.start(instance("brokerless"))) {
+            String api = app.endpoints().http();
+            CollectionSpec spec = app.collections().create(collection("brokerless"));
+            produce(spec, 30_000, 21);
+            flush(api, "brokerless");
+            // Growing segments hold rows, and the buffer deletes, when the broker goes.
+            produce(spec, 20_000, 22, 1_000_000);
+
+            services.stopKafka();
+            long stopped = System.nanoTime();
+            Http.Answer health = Http.get(api + "/health");
+            Http.Answer flush = Http.post(api + "/collections/brokerless/flush?timeoutMs=60000", "{}");
+            assertThat(health.status()).as(health.body().toString()).isEqualTo(503);
+            assertThat(health.body().path("components").path("kafka").asText()).startsWith("DOWN");
+            assertThat(flush.status()).as(flush.body().toString()).isEqualTo(503);
+            assertThat(flush.body().path("error").asText()).contains("unavailable");
+            Thread.sleep(Math.max(0, Duration.ofSeconds(20).toMillis() - (System.nanoTime() - stopped) / 1_000_000));
+            services.startKafka();
+
+            // Ingest resumes by itself: rows produced after the outage flush with the others.
+            produce(spec, 30_000, 23, 2_000_000);
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(Http.post(api + "/collections/brokerless/flush?timeoutMs=30000", "{}").status()).isEqualTo(200));
+
+            IngestAudit.Totals totals = IngestAudit.verify(spec, services.registry(), services.bootstrapServers(), services.minio(),
+                    segments(api, "brokerless"));
+            assertThat(totals.events()).isEqualTo(80_000);
+            assertThat(totals.writtenRows() + totals.deletedAtFlush()).isEqualTo(totals.dmlRows());
+        }
+    }
+
+    /**
+     * 10,000 records corrupted from valid ones (truncated, bytes flipped, unknown schema ids, oversized
+     * vectors, empty, missing and huge keys) between 10,000 valid inserts, through the real pipeline:
+     * each record the decoder refuses is in the DLQ with that reason, every other is ingested, and no
+     * stream thread dies. The decoder run here on each record, at the position Kafka gave it, is the model.
+     */
+    @Test
+    void tenThousandCorruptedRecordsLandInTheDlqWithTheirReasonsAndTheValidOnesAroundThemAreIngested() throws Exception {
+        try (SegflowApp app = TestRuntimes.start(instance("fuzz"))) {
+            String api = app.endpoints().http();
+            CollectionSpec spec = app.collections().create(collection("fuzz"));
+            String topic = spec.getName() + ".dml";
+            DmlRecords rows = new DmlRecords(spec);
+            AvroWireSerializer<GenericRecord> values = new AvroWireSerializer<>(services.registry(), false);
+            SplittableRandom random = new SplittableRandom(Long.getLong("fuzz.seed", 13));
+            List<byte[][]> sent = new ArrayList<>();
+            List<Future<RecordMetadata>> positions = new ArrayList<>();
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                    services.bootstrapServers(), ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20), new ByteArraySerializer(), new ByteArraySerializer())) {
+                for (long pk = 0; pk < 20_000; pk++) {
+                    float[] vector = new float[pk % 2 == 1 && random.nextInt(7) == 3 ? 8 * (2 + random.nextInt(100)) : 8];
+                    byte[] key = PrimaryKeys.encode(pk);
+                    byte[] value = values.serialize(topic, rows.insert(pk, "_default", vector, Map.of("price", 1.0)));
+                    if (pk % 2 == 1 && vector.length == 8) {
+                        byte[][] corrupted = corrupt(random, key, value);
+                        key = corrupted[0];
+                        value = corrupted[1];
+                    }
+                    sent.add(new byte[][] {key, value});
+                    positions.add(producer.send(new ProducerRecord<>(topic, key, value)));
+                }
+            }
+            DmlDecoder reference = new DmlDecoder(spec, services.registry());
+            Map<String, String> expectedDead = new HashMap<>();
+            long expectedRows = 0;
+            for (int i = 0; i < sent.size(); i++) {
+                RecordMetadata at = positions.get(i).get();
+                try {
+                    DmlEvent event = reference.decodeInChannel(new RecordSource(topic, at.partition(), at.offset()), sent.get(i)[0], sent.get(i)[1]);
+                    expectedRows += event.op() == DmlOp.DELETE ? 0 : 1;
+                } catch (BadInputException e) {
+                    expectedDead.put(at.partition() + "/" + at.offset(), e.reason().name());
+                }
+            }
+            assertThat(expectedDead.size()).as("most corruptions are bad input").isGreaterThan(8_000);
+
+            flush(api, "fuzz");
+
+            Map<String, String> dead = new HashMap<>();
+            IngestAudit.readCommitted(services.bootstrapServers(), spec.getName() + ".dlq").forEach(r ->
+                    dead.put(header(r, DeadLetters.PARTITION) + "/" + header(r, DeadLetters.OFFSET), header(r, DeadLetters.REASON)));
+            assertThat(dead).containsExactlyInAnyOrderEntriesOf(expectedDead);
+            assertThat(Http.get(api + "/collections/fuzz/count").body().path("count").asLong()).isEqualTo(expectedRows);
+            assertThat(metric(api, "segflow_stream_thread_failures_total", "fuzz")).isZero();
+            assertThat(app.pipelines().ensure("fuzz").state()).isEqualTo(KafkaStreams.State.RUNNING);
+        }
+    }
+
+    /** One corruption of a valid record's key or value, picked at random. */
+    private static byte[][] corrupt(SplittableRandom random, byte[] key, byte[] value) {
+        byte[] copy = value.clone();
+        switch (random.nextInt(6)) {
+            case 0 -> {
+                return new byte[][] {key, Arrays.copyOf(value, random.nextInt(value.length))};
+            }
+            case 1 -> {
+                for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+                    copy[random.nextInt(copy.length)] ^= (byte) (1 + random.nextInt(255));
+                }
+                return new byte[][] {key, copy};
+            }
+            case 2 -> {
+                ByteBuffer.wrap(copy).putInt(1, 100_000 + random.nextInt(1_000_000));
+                return new byte[][] {key, copy};
+            }
+            case 3 -> {
+                return new byte[][] {new byte[0], value};
+            }
+            case 4 -> {
+                return new byte[][] {null, value};
+            }
+            default -> {
+                byte[] huge = new byte[100_000 + random.nextInt(400_000)];
+                random.nextBytes(huge);
+                return new byte[][] {huge, value};
+            }
+        }
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     @Test

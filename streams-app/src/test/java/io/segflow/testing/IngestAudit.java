@@ -123,7 +123,33 @@ public final class IngestAudit {
         long events = 0;
         String topic = CollectionTopics.dml(spec.getName());
         DmlDecoder decoder = new DmlDecoder(spec, registry);
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        for (ConsumerRecord<byte[], byte[]> record : readCommitted(bootstrap, topic)) {
+            if (FlushBarrier.flushId(record.headers()).isPresent()) {
+                continue;
+            }
+            Position at = new Position(record.partition(), record.offset());
+            DmlEvent event;
+            try {
+                event = decoder.decodeInChannel(new RecordSource(topic, record.partition(), record.offset()), record.key(), record.value());
+            } catch (BadInputException e) {
+                continue;
+            }
+            events++;
+            if (event.op() != DmlOp.INSERT) {
+                deletes.put(at, event.pk());
+            }
+            if (event.op() != DmlOp.DELETE) {
+                rows.put(at, event.pk());
+            }
+        }
+        return events;
+    }
+
+    /** Every committed record of {@code topic}, up to its end as it is now, partition by partition. */
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
@@ -131,27 +157,13 @@ public final class IngestAudit {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (FlushBarrier.flushId(record.headers()).isPresent()) {
-                        continue;
-                    }
-                    Position at = new Position(record.partition(), record.offset());
-                    DmlEvent event;
-                    try {
-                        event = decoder.decode(new RecordSource(topic, record.partition(), record.offset()), record.key(), record.value());
-                    } catch (BadInputException e) {
-                        continue;
-                    }
-                    events++;
-                    if (event.op() != DmlOp.INSERT) {
-                        deletes.put(at, event.pk());
-                    }
-                    if (event.op() != DmlOp.DELETE) {
-                        rows.put(at, event.pk());
+                    if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
+                        records.add(record);
                     }
                 }
             }
         }
-        return events;
+        return records;
     }
 
     public static byte[] object(MinioClient s3, String path) throws Exception {

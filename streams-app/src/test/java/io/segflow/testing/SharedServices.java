@@ -18,14 +18,16 @@ import java.util.Map;
 /**
  * A real KRaft broker, S3 server and Schema Registry in the test JVM, shared by a test class,
  * with Segflow instances (in this JVM or child processes) configured against them as external
- * services. The S3 server can be stopped and started again on the same port and data.
+ * services. The broker and the S3 server can be stopped and started again on the same ports and data.
  */
 public final class SharedServices implements AutoCloseable {
     private static final String ACCESS_KEY = "segflow";
     private static final String SECRET_KEY = "segflow-secret";
 
     private final Path dir;
-    private final EmbeddedKafka kafka;
+    private final int kafkaPort;
+    private final int controllerPort;
+    private EmbeddedKafka kafka;
     private final int s3Port;
     private EmbeddedS3 s3;
     private final Topics topics;
@@ -36,7 +38,9 @@ public final class SharedServices implements AutoCloseable {
 
     private SharedServices(Path dir) throws Exception {
         this.dir = dir;
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"), "127.0.0.1", FreePorts.next(), FreePorts.next());
+        kafkaPort = FreePorts.next();
+        controllerPort = FreePorts.next();
+        startKafka();
         s3Port = FreePorts.next();
         startS3();
         topics = new Topics(kafka.bootstrapServers(), Map.of(), (short) 1);
@@ -51,6 +55,15 @@ public final class SharedServices implements AutoCloseable {
 
     public static SharedServices start(Path dir) throws Exception {
         return new SharedServices(dir);
+    }
+
+    /** Starts the broker, again on the same ports and log directory after {@link #stopKafka}. */
+    public void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), "127.0.0.1", kafkaPort, controllerPort);
+    }
+
+    public void stopKafka() {
+        kafka.close();
     }
 
     public void startS3() throws Exception {
