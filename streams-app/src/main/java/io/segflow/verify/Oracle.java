@@ -45,7 +45,8 @@ public final class Oracle {
     static final int DIM = 8;
     static final long TTL_MS = 3_600_000;
     private static final List<String> PARTITIONS = List.of(DmlSchemas.DEFAULT_PARTITION, "p1", "p2");
-    private static final Duration CATCH_UP = Duration.ofSeconds(60);
+    /** How long the ingest may go without committing anything new before the oracle calls it stalled. */
+    private static final Duration STALL = Duration.ofSeconds(90);
     private static final Duration SETTLE = Duration.ofSeconds(5);
     private static final Duration UNAVAILABLE = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -167,7 +168,11 @@ public final class Oracle {
         producer.send(new SyntheticWorkload.Event(op, pk, partition, vector, Map.of("price", price)), ts);
     }
 
-    /** Waits until the ingest application has committed every record of the DML topic. */
+    /**
+     * Waits until the ingest application has committed every record of the DML topic. A restarted
+     * instance replays and re-uploads before it commits again, which on a loaded machine takes a
+     * while; so the wait fails only when no channel's committed offset has moved for {@link #STALL}.
+     */
     private static void awaitCaughtUp(Admin admin, CollectionSpec spec) throws Exception {
         String topic = DmlSchemas.dmlTopic(spec.getName());
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -176,7 +181,8 @@ public final class Oracle {
         }
         Map<TopicPartition, Long> ends = admin.listOffsets(latest).all().get().entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-        long deadline = System.nanoTime() + CATCH_UP.toNanos();
+        long progressed = System.nanoTime();
+        long lastCommitted = -1;
         while (true) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(IngestPipeline.applicationId(spec.getName()))
                     .partitionsToOffsetAndMetadata().get();
@@ -185,8 +191,12 @@ public final class Oracle {
             if (caughtUp) {
                 return;
             }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the ingest of " + spec.getName() + " did not catch up within " + CATCH_UP
+            long total = committed.entrySet().stream().filter(e -> ends.containsKey(e.getKey())).mapToLong(e -> e.getValue().offset()).sum();
+            if (total > lastCommitted) {
+                lastCommitted = total;
+                progressed = System.nanoTime();
+            } else if (System.nanoTime() - progressed > STALL.toNanos()) {
+                throw new IllegalStateException("the ingest of " + spec.getName() + " committed nothing for " + STALL
                         + ": ends " + ends + ", committed " + committed);
             }
             Thread.sleep(50);

@@ -37,10 +37,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -208,7 +204,8 @@ class EmbeddedRuntimeIT {
             assertThat(misrouted).containsKey(from);
             assertThat(header(record, DeadLetters.EXPECTED_CHANNEL)).isEqualTo(String.valueOf(misrouted.get(from)));
         });
-        assertThat(metric("segflow_dlq_records_total", "reason=\"WRONG_CHANNEL\"")).isGreaterThanOrEqualTo(misrouted.size());
+        assertThat(Http.metric(endpoints.http(), "segflow_dlq_records_total", "collection=crc_python", "reason=WRONG_CHANNEL"))
+                .isGreaterThanOrEqualTo(misrouted.size());
         for (long pk = 0; pk < rows; pk++) {
             assertThat(liveRowsOf(api, pk)).as("pk %d", pk).isEqualTo(misroutedKeys.contains(pk) ? List.of() : modelRowsOf(pk));
         }
@@ -254,13 +251,6 @@ class EmbeddedRuntimeIT {
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-    }
-
-    private static double metric(String name, String label) throws Exception {
-        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoints.http() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return text.lines().filter(l -> l.startsWith(name + "{") && l.contains(label))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     /** Every endpoint, given malformed or mistyped bodies, bad parameters, a huge body or an unknown path: a 4xx with a JSON error, in time. */

@@ -41,10 +41,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -196,14 +192,14 @@ class IngestIT {
             services.stopS3();
             producing.get(60, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                    assertThat(metric(api, "segflow_segments_sealed_waiting", "outage")).isPositive());
+                    assertThat(Http.metric(api, "segflow_segments_sealed_waiting", "collection=outage")).isPositive());
             Http.Answer timedOut = Http.post(api + "/collections/outage/flush?timeoutMs=2000", "{}");
             assertThat(timedOut.status()).isEqualTo(504);
             assertThat(timedOut.body().path("error").asText()).contains("not done within 2000 ms");
             assertThat(timedOut.body().path("channelsPending")).isNotEmpty();
             Thread.sleep(Duration.ofSeconds(18).toMillis());
-            assertThat(metric(api, "segflow_upload_failures_total", "outage")).isPositive();
-            assertThat(metric(api, "segflow_ingest_backpressure_seconds_count", "outage")).isPositive();
+            assertThat(Http.metric(api, "segflow_upload_failures_total", "collection=outage")).isPositive();
+            assertThat(Http.metric(api, "segflow_ingest_backpressure_seconds_count", "collection=outage")).isPositive();
             services.startS3();
 
             flush(api, "outage");
@@ -299,7 +295,7 @@ class IngestIT {
                     dead.put(header(r, DeadLetters.PARTITION) + "/" + header(r, DeadLetters.OFFSET), header(r, DeadLetters.REASON)));
             assertThat(dead).containsExactlyInAnyOrderEntriesOf(expectedDead);
             assertThat(Http.get(api + "/collections/fuzz/count").body().path("count").asLong()).isEqualTo(expectedRows);
-            assertThat(metric(api, "segflow_stream_thread_failures_total", "fuzz")).isZero();
+            assertThat(Http.metric(api, "segflow_stream_thread_failures_total", "collection=fuzz")).isZero();
             assertThat(app.pipelines().ensure("fuzz").state()).isEqualTo(KafkaStreams.State.RUNNING);
         }
     }
@@ -362,12 +358,5 @@ class IngestIT {
         assertThat(totals.events()).isEqualTo(120_000);
         second.destroy();
         assertThat(second.waitFor(30, TimeUnit.SECONDS)).as("a clean shutdown on SIGTERM").isTrue();
-    }
-
-    private static double metric(String api, String name, String collection) throws Exception {
-        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return text.lines().filter(l -> l.startsWith(name + "{") && l.contains("collection=\"" + collection + "\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 }

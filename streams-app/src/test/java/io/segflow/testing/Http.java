@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 
 /** JSON calls to an instance's HTTP API. */
 public final class Http {
@@ -35,6 +36,14 @@ public final class Http {
     public static Answer request(String method, String url, byte[] body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    /** The sum of the Prometheus samples of {@code name} on {@code api}'s /metrics whose labels include each of {@code labels} ({@code key=value}). */
+    public static double metric(String api, String name, String... labels) throws IOException, InterruptedException {
+        String text = CLIENT.send(HttpRequest.newBuilder(URI.create(api + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(l -> l.startsWith(name + "{"))
+                .filter(l -> Arrays.stream(labels).map(label -> label.replaceFirst("=(.*)", "=\"$1\"")).allMatch(l::contains))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static Answer send(HttpRequest request) throws IOException, InterruptedException {
