@@ -5,20 +5,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.base.Throwables;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.segflow.catalog.Compactions;
-import io.segflow.catalog.SegmentCatalog;
+import io.segflow.fanout.Compactions;
+import io.segflow.fanout.CollectionSegments;
 import io.segflow.collection.CollectionDefinition;
 import io.segflow.collection.CollectionException;
 import io.segflow.collection.CollectionService;
 import io.segflow.compaction.ManualCompaction;
 import io.segflow.dlq.DlqReplay;
 import io.segflow.http.HttpError;
+import io.segflow.ingest.FlushTimeoutException;
 import io.segflow.http.HttpRequest;
 import io.segflow.http.JsonHttpServer;
 import io.segflow.http.JsonHttpServer.Created;
 import io.segflow.ingest.FlushService;
-import io.segflow.ingest.IngestPipeline;
-import io.segflow.ingest.IngestPipelines;
+import io.segflow.ingest.CollectionPipeline;
+import io.segflow.ingest.CollectionPipelines;
 import io.segflow.read.ReadService;
 import io.segflow.read.SearchRequest;
 import io.segflow.schema.CollectionSpec;
@@ -31,6 +32,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -50,7 +52,7 @@ public final class ApiServer implements AutoCloseable {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     /** What the API serves. */
-    public record Services(CollectionService collections, HealthCheck health, IngestPipelines pipelines, SegmentCatalog segments,
+    public record Services(CollectionService collections, HealthCheck health, CollectionPipelines pipelines, CollectionSegments segments,
                            FlushService flushes, ReadService reads, Compactions compactions, DlqReplay dlq, PrometheusMeterRegistry meters) {
     }
 
@@ -100,7 +102,7 @@ public final class ApiServer implements AutoCloseable {
             return services.flushes().flush(collections.get(request.pathParam("name")), Duration.ofMillis(timeoutMs));
         });
         http.route("GET", "/collections/{name}/flushes/{id}", request -> {
-            IngestPipeline pipeline = services.pipelines().ensure(request.pathParam("name"));
+            CollectionPipeline pipeline = services.pipelines().ensure(request.pathParam("name"));
             String id = request.pathParam("id");
             return Map.of("flushId", id, "channels", isLocal(request) ? pipeline.flushes().channelsDone(id)
                     : services.flushes().channelsDone(pipeline, id));
@@ -154,6 +156,10 @@ public final class ApiServer implements AutoCloseable {
     private static HttpError error(Exception e) {
         if (e instanceof CollectionException collection) {
             return new HttpError(collection.kind().status(), Map.of("error", collection.getMessage()));
+        }
+        if (e instanceof FlushTimeoutException timeout) {
+            return new HttpError(504, Map.of("error", timeout.getMessage(), "flushId", timeout.flushId(), "channelsPending",
+                    new TreeSet<>(timeout.channelsPending())));
         }
         if (Throwables.getCausalChain(e).stream().anyMatch(ApiServer::unavailable)) {
             return new HttpError(503, Map.of("error", "a service this request needs is unavailable; retry later: " + e.getMessage()));

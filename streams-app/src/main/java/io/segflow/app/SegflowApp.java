@@ -6,9 +6,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segflow.api.ApiServer;
 import io.segflow.api.HealthCheck;
-import io.segflow.catalog.Compactions;
-import io.segflow.catalog.Peers;
-import io.segflow.catalog.SegmentCatalog;
+import io.segflow.fanout.Compactions;
+import io.segflow.http.Peers;
+import io.segflow.fanout.CollectionSegments;
 import io.segflow.collection.CollectionCatalog;
 import io.segflow.collection.CollectionDefinition;
 import io.segflow.collection.CollectionService;
@@ -18,11 +18,11 @@ import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedS3;
 import io.segflow.ingest.ControlRecords;
 import io.segflow.ingest.FlushService;
-import io.segflow.ingest.IngestPipeline;
-import io.segflow.ingest.IngestPipelines;
+import io.segflow.ingest.CollectionPipeline;
+import io.segflow.ingest.CollectionPipelines;
 import io.segflow.kafka.Topics;
 import io.segflow.read.DecodedFiles;
-import io.segflow.read.FilePins;
+import io.segflow.storage.FilePins;
 import io.segflow.read.ReadService;
 import io.segflow.read.SegmentFileCache;
 import io.segflow.registry.SchemaRegistryServer;
@@ -31,7 +31,9 @@ import io.segflow.schema.GeneratedTypes;
 import io.segflow.schema.registry.CompatibilityLevel;
 import io.segflow.schema.registry.RestSchemaRegistryClient;
 import io.segflow.storage.ObjectStorage;
+import io.segflow.storage.S3ObjectStorage;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,9 +60,9 @@ public final class SegflowApp implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private Endpoints endpoints;
     private CollectionService collections;
-    private SegmentCatalog segments;
+    private CollectionSegments segments;
     private FlushService flushes;
-    private IngestPipelines pipelines;
+    private CollectionPipelines pipelines;
     private ReadService reads;
     private final FilePins pins = new FilePins();
     private ObjectStorage storage;
@@ -103,7 +105,7 @@ public final class SegflowApp implements AutoCloseable {
             registryUrl = "http://" + host + ":" + registryServer.port();
         }
         RestSchemaRegistryClient registry = new RestSchemaRegistryClient(registryUrl);
-        storage = own(new ObjectStorage(s3Endpoint, config.getString(SegflowConfig.S3_ACCESS_KEY), config.s3SecretKey(),
+        storage = own(new S3ObjectStorage(s3Endpoint, config.getString(SegflowConfig.S3_ACCESS_KEY), config.s3SecretKey(),
                 config.getString(SegflowConfig.S3_REGION), config.getString(SegflowConfig.S3_BUCKET)));
         storage.ensureBucket();
         CollectionCatalog catalog = own(CollectionCatalog.open(topics, config.getString(SegflowConfig.COLLECTIONS_TOPIC), registry));
@@ -114,15 +116,15 @@ public final class SegflowApp implements AutoCloseable {
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         String httpHost = config.getString(SegflowConfig.HTTP_HOST);
         int httpPort = config.getInt(SegflowConfig.HTTP_PORT);
-        IngestPipeline.Environment env = new IngestPipeline.Environment(topics.clientConfig(), config.streamsStateDir(),
+        CollectionPipeline.Environment env = new CollectionPipeline.Environment(topics.clientConfig(), config.streamsStateDir(),
                 config.getShort(SegflowConfig.TOPIC_REPLICATION_FACTOR), new HostInfo(httpHost, httpPort), registry, storage, meters,
                 config.ingest(), config.compaction(), pins);
-        pipelines = own(new IngestPipelines(catalog, env));
+        pipelines = own(new CollectionPipelines(catalog, env));
         pipelines.start();
         ControlRecords control = own(new ControlRecords(topics.clientConfig()));
         flushes = new FlushService(pipelines, new Peers(JSON), control);
-        segments = new SegmentCatalog(pipelines, JSON);
-        Compactions compactions = new Compactions(pipelines, JSON, control);
+        segments = new CollectionSegments(pipelines, JSON);
+        Compactions compactions = new Compactions(pipelines, JSON, control, Time.SYSTEM);
         HealthCheck health = new HealthCheck(Map.of(
                 "kafka", () -> topics.admin().describeCluster().clusterId().get(5, TimeUnit.SECONDS),
                 "schemaRegistry", registry::subjects,
@@ -151,7 +153,7 @@ public final class SegflowApp implements AutoCloseable {
         return collections;
     }
 
-    public SegmentCatalog segments() {
+    public CollectionSegments segments() {
         return segments;
     }
 
@@ -168,7 +170,7 @@ public final class SegflowApp implements AutoCloseable {
         return pins;
     }
 
-    public IngestPipelines pipelines() {
+    public CollectionPipelines pipelines() {
         return pipelines;
     }
 

@@ -1,9 +1,9 @@
 package io.segflow.bench;
 
-import io.minio.messages.Item;
+import io.segflow.storage.StoredObject;
 import io.segflow.app.SegflowApp;
 import io.segflow.bench.ReadBenchmark.Latency;
-import io.segflow.catalog.SegmentView;
+import io.segflow.fanout.SegmentDescription;
 import io.segflow.compaction.CompactionSettings;
 import io.segflow.http.ApiClient;
 import io.segflow.produce.DmlProducer;
@@ -62,11 +62,11 @@ public final class CompactionBenchmark {
 
     /** Objects under a prefix: how many, their bytes, and the shares of insert and delta logs. */
     public record Bucket(int objects, long bytes, long insertLogBytes, int deltaLogs, long deltaLogBytes) {
-        static Bucket of(List<Item> items) {
-            List<Item> deltaLogs = items.stream().filter(i -> i.objectName().contains("/delta_log/")).toList();
-            return new Bucket(items.size(), items.stream().mapToLong(Item::size).sum(),
-                    items.stream().filter(i -> i.objectName().contains("/insert_log/")).mapToLong(Item::size).sum(),
-                    deltaLogs.size(), deltaLogs.stream().mapToLong(Item::size).sum());
+        static Bucket of(List<StoredObject> items) {
+            List<StoredObject> deltaLogs = items.stream().filter(i -> i.path().contains("/delta_log/")).toList();
+            return new Bucket(items.size(), items.stream().mapToLong(StoredObject::size).sum(),
+                    items.stream().filter(i -> i.path().contains("/insert_log/")).mapToLong(StoredObject::size).sum(),
+                    deltaLogs.size(), deltaLogs.stream().mapToLong(StoredObject::size).sum());
         }
 
         @Override
@@ -166,22 +166,22 @@ public final class CompactionBenchmark {
         }
         progress.println("flushing");
         app.flushes().flush(spec, Duration.ofMinutes(10));
-        List<SegmentView> segments = app.segments().segments(name, false);
-        long storedRows = rowSegments(segments).mapToLong(SegmentView::rows).sum();
+        List<SegmentDescription> segments = app.segments().segments(name, false);
+        long storedRows = rowSegments(segments).mapToLong(SegmentDescription::rows).sum();
         ApiClient api = new ApiClient(app.endpoints().http());
         checkCount(api, name, rows - deleted.cardinality());
         progress.println("timing search on the fragmented collection");
         Latency search = ReadBenchmark.search(api, name, pool, random);
         progress.println("copying the collection's objects for the raw rate");
         ObjectStorage storage = app.storage();
-        List<Item> objects = storage.list(name + "/");
+        List<StoredObject> objects = storage.list(name + "/");
         long start = System.nanoTime();
-        for (Item object : objects) {
-            storage.put(COPY_PREFIX + object.objectName(), storage.get(object.objectName()));
+        for (StoredObject object : objects) {
+            storage.put(COPY_PREFIX + object.path(), storage.get(object.path()));
         }
         double copySeconds = (System.nanoTime() - start) / 1e9;
-        for (Item object : objects) {
-            storage.remove(COPY_PREFIX + object.objectName());
+        for (StoredObject object : objects) {
+            storage.remove(COPY_PREFIX + object.path());
         }
         return new Fragmented(spec, rows, deleted, upserted, (int) segments.stream().filter(s -> s.level().equals("L1")).count(),
                 (int) segments.stream().filter(s -> s.level().equals("L0")).count(), Bucket.of(objects), storedRows, search, copySeconds);
@@ -200,12 +200,12 @@ public final class CompactionBenchmark {
         app.segments().segments(name, true);
         progress.println("compaction on; waiting until every deleted row's bytes are gone and the segments settle");
         double reclaimSeconds = -1;
-        List<SegmentView> flushed = List.of();
+        List<SegmentDescription> flushed = List.of();
         Set<Long> lastIds = Set.of();
         long lastChange = start;
         while (true) {
             flushed = app.segments().segments(name, false).stream().filter(s -> s.state().equals("FLUSHED")).toList();
-            Set<Long> ids = flushed.stream().map(SegmentView::id).collect(Collectors.toSet());
+            Set<Long> ids = flushed.stream().map(SegmentDescription::id).collect(Collectors.toSet());
             long now = System.nanoTime();
             if (!ids.equals(lastIds)) {
                 lastIds = ids;
@@ -226,7 +226,7 @@ public final class CompactionBenchmark {
             Thread.sleep(1000);
         }
         double convergeSeconds = (lastChange - start) / 1e9;
-        List<Item> objects = app.storage().list(name + "/");
+        List<StoredObject> objects = app.storage().list(name + "/");
         float[][] pool = IngestBenchmark.vectorPool(before.spec().getDim());
         verifyLiveRows(app.storage(), objects, before, pool);
         ApiClient api = new ApiClient(app.endpoints().http());
@@ -241,30 +241,30 @@ public final class CompactionBenchmark {
      * Whether the bucket holds only live rows: every insert log is a Flushed segment's, and those
      * segments hold as many rows as are live (so none of them holds a deleted or replaced row).
      */
-    private static boolean reclaimed(List<Item> objects, List<SegmentView> flushed, long live) {
+    private static boolean reclaimed(List<StoredObject> objects, List<SegmentDescription> flushed, long live) {
         Set<String> referenced = new HashSet<>();
         flushed.forEach(s -> referenced.addAll(s.insertLogPaths()));
-        return objects.stream().map(Item::objectName).filter(path -> path.contains("/insert_log/")).allMatch(referenced::contains)
-                && rowSegments(flushed).mapToLong(SegmentView::rows).sum() == live;
+        return objects.stream().map(StoredObject::path).filter(path -> path.contains("/insert_log/")).allMatch(referenced::contains)
+                && rowSegments(flushed).mapToLong(SegmentDescription::rows).sum() == live;
     }
 
     /** L1 and L2 segments: those holding rows (an L0 segment's rows are deletes). */
-    private static Stream<SegmentView> rowSegments(List<SegmentView> segments) {
+    private static Stream<SegmentDescription> rowSegments(List<SegmentDescription> segments) {
         return segments.stream().filter(s -> !s.level().equals("L0"));
     }
 
     /** Decodes every insert log left: each live key once, with its latest vector, and no other row. */
-    private static void verifyLiveRows(ObjectStorage storage, List<Item> objects, Fragmented before, float[][] pool) {
+    private static void verifyLiveRows(ObjectStorage storage, List<StoredObject> objects, Fragmented before, float[][] pool) {
         BitSet seen = new BitSet();
-        for (Item object : objects) {
-            if (!object.objectName().contains("/insert_log/")) {
+        for (StoredObject object : objects) {
+            if (!object.path().contains("/insert_log/")) {
                 continue;
             }
-            for (GenericRecord row : AvroFiles.<GenericRecord>read(storage.get(object.objectName()))) {
+            for (GenericRecord row : AvroFiles.<GenericRecord>read(storage.get(object.path()))) {
                 int pk = (int) (long) (Long) row.get(DmlSchemas.PK);
                 int vector = before.upserted().get(pk) ? (pk + UPSERT_SHIFT) % pool.length : pk % pool.length;
                 if (before.deleted().get(pk) || seen.get(pk) || !sameVector((ByteBuffer) row.get(DmlSchemas.VECTOR), pool[vector])) {
-                    throw new IllegalStateException("row of key " + pk + " in " + object.objectName() + " is deleted, replaced or twice");
+                    throw new IllegalStateException("row of key " + pk + " in " + object.path() + " is deleted, replaced or twice");
                 }
                 seen.set(pk);
             }

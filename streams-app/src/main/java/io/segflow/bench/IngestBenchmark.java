@@ -1,7 +1,7 @@
 package io.segflow.bench;
 
 import io.segflow.app.SegflowApp;
-import io.segflow.catalog.SegmentView;
+import io.segflow.fanout.SegmentDescription;
 import io.segflow.collection.CollectionDefinition;
 import io.segflow.collection.CollectionTopics;
 import io.segflow.schema.CollectionSpec;
@@ -108,19 +108,19 @@ public final class IngestBenchmark {
             ingest(app, spec, 0, warmupRows, progress);
             rawConsume(app.endpoints().kafka(), topic, Map.of(), warmupRows);
         }
-        Set<Long> before = app.segments().segments(name, false).stream().map(SegmentView::id).collect(Collectors.toSet());
+        Set<Long> before = app.segments().segments(name, false).stream().map(SegmentDescription::id).collect(Collectors.toSet());
         Map<TopicPartition, Long> from = endOffsets(app.endpoints().kafka(), topic);
         ThreadCpu threadsAtStart = ThreadCpu.now();
         CpuTime cpuAtStart = CpuTime.now();
         Timed timed = ingest(app, spec, warmupRows, rows, progress);
         CpuTime cpu = CpuTime.now().since(cpuAtStart);
         Map<String, Double> threads = ThreadCpu.now().since(threadsAtStart);
-        List<SegmentView> segments = app.segments().segments(name, false).stream().filter(s -> !before.contains(s.id())).toList();
-        long written = segments.stream().filter(s -> s.level().equals("L1")).mapToLong(SegmentView::rows).sum();
+        List<SegmentDescription> segments = app.segments().segments(name, false).stream().filter(s -> !before.contains(s.id())).toList();
+        long written = segments.stream().filter(s -> s.level().equals("L1")).mapToLong(SegmentDescription::rows).sum();
         if (written != rows) {
             throw new IllegalStateException("the segments flushed in the timed run hold " + written + " rows, not " + rows);
         }
-        long objectBytes = segments.stream().mapToLong(SegmentView::bytes).sum();
+        long objectBytes = segments.stream().mapToLong(SegmentDescription::bytes).sum();
         double rawSeconds = rawConsume(app.endpoints().kafka(), topic, from, rows);
         return new Result(rows, dim, channels, timed.seconds(), timed.produceSeconds(), timed.dmlBytes(), objectBytes, segments.size(),
                 rawSeconds, threads, cpu);

@@ -2,7 +2,7 @@ package io.segflow.bench;
 
 import com.google.common.math.Quantiles;
 import io.segflow.app.SegflowApp;
-import io.segflow.catalog.SegmentView;
+import io.segflow.fanout.SegmentDescription;
 import io.segflow.http.ApiClient;
 import io.segflow.produce.DmlProducer;
 import io.segflow.produce.SyntheticWorkload;
@@ -91,7 +91,7 @@ public final class ReadBenchmark {
             producer.flush();
             progress.println("flushing");
             app.flushes().flush(spec, Duration.ofMinutes(10));
-            List<SegmentView> segments = app.segments().segments(name, false);
+            List<SegmentDescription> segments = app.segments().segments(name, false);
             ApiClient api = new ApiClient(app.endpoints().http());
             String base = "/collections/" + name;
 

@@ -1,6 +1,6 @@
 package io.segflow.compaction;
 
-import io.segflow.read.FilePins;
+import io.segflow.storage.FilePins;
 import io.segflow.storage.ObjectStorage;
 
 import java.util.concurrent.ExecutorService;

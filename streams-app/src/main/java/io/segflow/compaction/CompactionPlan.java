@@ -6,11 +6,11 @@ import io.segflow.schema.SegmentLevel;
 import java.util.List;
 
 /**
- * A rewrite a policy chose: its inputs (for L0 delete: the L0 segments first, then the targets
- * their deletes reach), the level of its outputs, its priority (lower runs first) and why.
+ * A rewrite a policy chose: its inputs (for L0 delete: the L0 segments, whose deletes move into
+ * the {@code targets} they reach), the level of its outputs, its priority (lower runs first) and why.
  */
 public record CompactionPlan(CompactionType type, int channel, String partition, List<Long> inputs, List<Long> targets,
-                             SegmentLevel targetLevel, long targetSizeBytes, int priority, String reason) {
+                             SegmentLevel targetLevel, long targetSizeBytes, int priority, CompactionReason reason) {
     public CompactionPlan {
         inputs = List.copyOf(inputs);
         targets = List.copyOf(targets);

@@ -81,8 +81,7 @@ public final class CompactionPlanner {
             narrowed = new CompactionView(view.channel(), view.segments(), busy, view.latestSchemaVersion(), view.nowMs());
         }
         long target = request.targetBytes() > 0 ? request.targetBytes() : t.targetBytes();
-        CompactionThresholds unlimited = new CompactionThresholds(target, t.smallFraction(), t.goneRatio(), t.deltaBytes(), t.deltaLogs(),
-                t.jitter(), 0, 0, t.reclaimDeadlineMs(), Integer.MAX_VALUE);
+        CompactionThresholds unlimited = t.toBuilder().targetBytes(target).l0Entries(0).l0AgeMs(0).maxPlansPerTrigger(Integer.MAX_VALUE).build();
         List<CompactionPlan> plans = request.type() == CompactionType.FORCE_MERGE
                 ? CompactionPolicies.forceMerge(narrowed, request.partition(), target)
                 : triggered(request.type(), unlimited, narrowed, clusteringKey);

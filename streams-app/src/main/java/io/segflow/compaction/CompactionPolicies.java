@@ -2,7 +2,7 @@ package io.segflow.compaction;
 
 import io.segflow.schema.CompactionType;
 import io.segflow.schema.SegmentLevel;
-import io.segflow.segment.Jitter;
+import io.segflow.seal.Jitter;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,7 +44,8 @@ public final class CompactionPolicies {
         long entries = l0.stream().mapToLong(FlushedSegment::rows).sum();
         long oldest = l0.stream().mapToLong(s -> s.oldestDeleteMs() >= 0 ? s.oldestDeleteMs() : s.flushedAtMs()).min().orElseThrow();
         boolean urgent = view.nowMs() - oldest >= t.reclaimDeadlineMs() / 2;
-        String reason = entries >= t.l0Entries() ? "l0-entries" : view.nowMs() - oldest >= t.l0AgeMs() ? "l0-age" : urgent ? "reclaim-deadline" : null;
+        CompactionReason reason = entries >= t.l0Entries() ? CompactionReason.L0_ENTRIES : view.nowMs() - oldest >= t.l0AgeMs()
+                ? CompactionReason.L0_AGE : urgent ? CompactionReason.RECLAIM_DEADLINE : null;
         if (reason == null) {
             return Optional.empty();
         }
@@ -70,7 +71,7 @@ public final class CompactionPolicies {
             for (List<FlushedSegment> bin : Packer.pack(small, FlushedSegment::liveBytes, t.targetBytes())) {
                 if (bin.size() > 1 || worthRewriting(t, bin.get(0), view.nowMs())) {
                     plans.add(new CompactionPlan(CompactionType.MIX, view.channel(), partition.getKey(), ids(bin), List.of(),
-                            SegmentLevel.L1, t.targetBytes(), priority(t, view, bin, MIX_PRIORITY), bin.size() > 1 ? "small-segments" : reason(t, bin.get(0), view.nowMs())));
+                            SegmentLevel.L1, t.targetBytes(), priority(t, view, bin, MIX_PRIORITY), bin.size() > 1 ? CompactionReason.SMALL_SEGMENTS : reason(t, bin.get(0), view.nowMs())));
                 }
             }
         }
@@ -93,7 +94,7 @@ public final class CompactionPolicies {
         return limit(t, view.free().stream().filter(s -> s.level() == SegmentLevel.L1 && !s.sortedByPk())
                 .sorted(Comparator.comparingLong(FlushedSegment::flushedAtMs))
                 .map(s -> new CompactionPlan(CompactionType.SORT, view.channel(), s.partition(), List.of(s.id()), List.of(), SegmentLevel.L1,
-                        t.targetBytes(), SORT_PRIORITY, "unsorted"))
+                        t.targetBytes(), SORT_PRIORITY, CompactionReason.UNSORTED))
                 .toList());
     }
 
@@ -102,7 +103,7 @@ public final class CompactionPolicies {
         return limit(t, view.free().stream().filter(s -> s.level() != SegmentLevel.L0 && s.schemaVersion() < view.latestSchemaVersion())
                 .sorted(Comparator.comparingInt(FlushedSegment::schemaVersion))
                 .map(s -> new CompactionPlan(CompactionType.SCHEMA_BUMP, view.channel(), s.partition(), List.of(s.id()), List.of(), s.level(),
-                        t.targetBytes(), MIX_PRIORITY, "schema-version " + s.schemaVersion() + " < " + view.latestSchemaVersion()))
+                        t.targetBytes(), MIX_PRIORITY, CompactionReason.SCHEMA_VERSION))
                 .toList());
     }
 
@@ -119,7 +120,7 @@ public final class CompactionPolicies {
                 List<FlushedSegment> inputs = new ArrayList<>(partition.getValue());
                 inputs.addAll(l2.getOrDefault(partition.getKey(), List.of()));
                 plans.add(new CompactionPlan(CompactionType.CLUSTERING, view.channel(), partition.getKey(), ids(inputs), List.of(),
-                        SegmentLevel.L2, t.targetBytes(), CLUSTERING_PRIORITY, "unclustered-bytes"));
+                        SegmentLevel.L2, t.targetBytes(), CLUSTERING_PRIORITY, CompactionReason.UNCLUSTERED_BYTES));
             }
         }
         return limit(t, plans);
@@ -138,7 +139,7 @@ public final class CompactionPolicies {
                 for (List<FlushedSegment> bin : Packer.pack(largestFirst, FlushedSegment::liveBytes, targetBytes)) {
                     if (bin.size() > 1 || bin.get(0).goneRatio() > 0) {
                         plans.add(new CompactionPlan(CompactionType.FORCE_MERGE, view.channel(), partition.getKey(), ids(bin), List.of(),
-                                level, targetBytes, MIX_PRIORITY, "manual"));
+                                level, targetBytes, MIX_PRIORITY, CompactionReason.MANUAL));
                     }
                 }
             }
@@ -156,17 +157,17 @@ public final class CompactionPolicies {
         return reason(t, s, nowMs) != null;
     }
 
-    private static String reason(CompactionThresholds t, FlushedSegment s, long nowMs) {
+    private static CompactionReason reason(CompactionThresholds t, FlushedSegment s, long nowMs) {
         if (s.goneRatio() > 0 && s.goneRatio() >= jittered(t, s, t.goneRatio())) {
-            return "gone-ratio";
+            return CompactionReason.GONE_RATIO;
         }
         if (s.deltaBytes() > 0 && s.deltaBytes() >= jittered(t, s, t.deltaBytes())) {
-            return "delta-bytes";
+            return CompactionReason.DELTA_BYTES;
         }
         if (s.deltaLogs() > 0 && s.deltaLogs() >= t.deltaLogs()) {
-            return "delta-logs";
+            return CompactionReason.DELTA_LOGS;
         }
-        return urgent(t, s, nowMs) ? "reclaim-deadline" : null;
+        return urgent(t, s, nowMs) ? CompactionReason.RECLAIM_DEADLINE : null;
     }
 
     /** Half the reclaim deadline has passed since the oldest deleted or expired row of {@code s} appeared. */

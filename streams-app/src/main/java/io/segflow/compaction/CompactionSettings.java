@@ -135,7 +135,7 @@ public record CompactionSettings(boolean enabled, CompactionThresholds threshold
 
     /** The thresholds for {@code spec}: the instance's, with the collection's own reclaim deadline if it has one. */
     public CompactionThresholds thresholds(CollectionSpec spec) {
-        return spec.getReclaimDeadlineMs() > 0 ? thresholds.withReclaimDeadlineMs(spec.getReclaimDeadlineMs()) : thresholds;
+        return spec.getReclaimDeadlineMs() > 0 ? thresholds.toBuilder().reclaimDeadlineMs(spec.getReclaimDeadlineMs()).build() : thresholds;
     }
 
     /** How often the policy of {@code type} runs; 0 never. */

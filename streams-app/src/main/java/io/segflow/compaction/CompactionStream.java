@@ -159,7 +159,7 @@ public final class CompactionStream implements Processor<String, CompactionTask,
     private void run(CompactionTask task, CollectionSpec spec, int attempt) {
         try {
             long start = System.nanoTime();
-            CompactionResult result = shared.worker().run(task, spec, attempt, System.currentTimeMillis());
+            CompactionResult result = shared.worker().run(task, spec, attempt);
             shared.metrics().compactionWorked(task.getType(), System.nanoTime() - start);
             finished.add(new Finished(task.getTaskId(), result, null));
         } catch (Exception e) {
@@ -179,7 +179,8 @@ public final class CompactionStream implements Processor<String, CompactionTask,
 
     static CompactionPlan plan(CompactionTask task) {
         return new CompactionPlan(task.getType(), task.getChannel(), task.getPartition(), task.getInputs(), task.getTargets(),
-                task.getTargetLevel(), task.getTargetSizeBytes(), task.getPriority(), task.getReason());
+                task.getTargetLevel(), task.getTargetSizeBytes(), task.getPriority(),
+                CompactionReason.fromLabel(task.getReason()).orElse(null));
     }
 
     @Override

@@ -26,8 +26,90 @@ public record CompactionThresholds(long targetBytes, double smallFraction, doubl
         }
     }
 
-    public CompactionThresholds withReclaimDeadlineMs(long deadlineMs) {
-        return new CompactionThresholds(targetBytes, smallFraction, goneRatio, deltaBytes, deltaLogs, jitter, l0Entries, l0AgeMs, deadlineMs,
-                maxPlansPerTrigger);
+    /** A builder starting from these thresholds: {@code thresholds.toBuilder().l0Entries(0).build()}. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Thresholds by name, from a set of them (the configured ones, in code and tests). */
+    public static final class Builder {
+        private long targetBytes;
+        private double smallFraction;
+        private double goneRatio;
+        private long deltaBytes;
+        private int deltaLogs;
+        private double jitter;
+        private long l0Entries;
+        private long l0AgeMs;
+        private long reclaimDeadlineMs;
+        private int maxPlansPerTrigger;
+
+        private Builder(CompactionThresholds from) {
+            targetBytes = from.targetBytes;
+            smallFraction = from.smallFraction;
+            goneRatio = from.goneRatio;
+            deltaBytes = from.deltaBytes;
+            deltaLogs = from.deltaLogs;
+            jitter = from.jitter;
+            l0Entries = from.l0Entries;
+            l0AgeMs = from.l0AgeMs;
+            reclaimDeadlineMs = from.reclaimDeadlineMs;
+            maxPlansPerTrigger = from.maxPlansPerTrigger;
+        }
+
+        public Builder targetBytes(long value) {
+            targetBytes = value;
+            return this;
+        }
+
+        public Builder smallFraction(double value) {
+            smallFraction = value;
+            return this;
+        }
+
+        public Builder goneRatio(double value) {
+            goneRatio = value;
+            return this;
+        }
+
+        public Builder deltaBytes(long value) {
+            deltaBytes = value;
+            return this;
+        }
+
+        public Builder deltaLogs(int value) {
+            deltaLogs = value;
+            return this;
+        }
+
+        public Builder jitter(double value) {
+            jitter = value;
+            return this;
+        }
+
+        public Builder l0Entries(long value) {
+            l0Entries = value;
+            return this;
+        }
+
+        public Builder l0AgeMs(long value) {
+            l0AgeMs = value;
+            return this;
+        }
+
+        public Builder reclaimDeadlineMs(long value) {
+            reclaimDeadlineMs = value;
+            return this;
+        }
+
+        public Builder maxPlansPerTrigger(int value) {
+            maxPlansPerTrigger = value;
+            return this;
+        }
+
+        public CompactionThresholds build() {
+            return new CompactionThresholds(targetBytes, smallFraction, goneRatio, deltaBytes, deltaLogs, jitter, l0Entries, l0AgeMs,
+                    reclaimDeadlineMs, maxPlansPerTrigger);
+        }
     }
 }

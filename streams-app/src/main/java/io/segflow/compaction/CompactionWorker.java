@@ -15,6 +15,7 @@ import io.segflow.storage.AvroFiles;
 import io.segflow.storage.ObjectPaths;
 import io.segflow.storage.ObjectStorage;
 import io.segflow.storage.SegmentFiles;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,15 +38,19 @@ import java.util.concurrent.CancellationException;
 public final class CompactionWorker {
     private static final Logger log = LoggerFactory.getLogger(CompactionWorker.class);
     private final ObjectStorage storage;
-    private final RewriteFiles files;
+    private final SegmentRewriter files;
+    private final Time time;
 
-    public CompactionWorker(ObjectStorage storage, RewriteFiles files) {
+    /** @param time what TTL expiry is judged against and completion times are read from */
+    public CompactionWorker(ObjectStorage storage, SegmentRewriter files, Time time) {
         this.storage = storage;
         this.files = files;
+        this.time = time;
     }
 
     /** What the task produced; throws if it failed (the stream retries it). */
-    public CompactionResult run(CompactionTask task, CollectionSpec spec, int attempt, long nowMs) {
+    public CompactionResult run(CompactionTask task, CollectionSpec spec, int attempt) {
+        long nowMs = time.milliseconds();
         CompactionResult.Builder result = CompactionResult.newBuilder().setTaskId(task.getTaskId()).setTriggerId(task.getTriggerId())
                 .setCollection(task.getCollection()).setChannel(task.getChannel()).setType(task.getType())
                 .setStatus(CompactionStatus.COMPLETED).setInputs(task.getInputs()).setAttempt(attempt);
@@ -54,7 +59,7 @@ public final class CompactionWorker {
         } else {
             rewrite(task, spec, nowMs, result);
         }
-        return result.setCompletedAtMs(System.currentTimeMillis()).build();
+        return result.setCompletedAtMs(time.milliseconds()).build();
     }
 
     /**
@@ -121,7 +126,7 @@ public final class CompactionWorker {
         long inputRows = task.getInputs().stream().mapToLong(id -> segments.get(id).getRows()).sum();
         long inputBytes = task.getInputs().stream().mapToLong(id -> segments.get(id).getBytes()).sum();
         String partition = segments.get(task.getInputs().get(0)).getPartition();
-        try (RewriteFiles.Rows rows = files.rows(task, spec, inputRows == 0 ? 1 : inputBytes / inputRows)) {
+        try (SegmentRewriter.Rows rows = files.rows(task, spec, inputRows == 0 ? 1 : inputBytes / inputRows)) {
             for (long id : task.getInputs()) {
                 for (String path : segments.get(id).getInsertLogPaths()) {
                     byte[] file = read(path);

@@ -1,5 +1,7 @@
 package io.segflow.delete;
 
+import io.segflow.seal.SealReason;
+
 import java.util.Optional;
 
 /**
@@ -7,23 +9,19 @@ import java.util.Optional;
  * oldest entry (Milvus: 32 MB, 500k rows, 10 min; scaled defaults in the README). Pure.
  */
 public record L0FlushPolicy(long maxBytes, long maxEntries, long maxAgeMs) {
-    public static final String SIZE = "l0-size";
-    public static final String ENTRIES = "l0-entries";
-    public static final String AGE = "l0-age";
-
     /** The reason to flush a buffer of {@code entries} entries and {@code bytes} bytes, oldest written at {@code oldestMs}; empty to wait. */
-    public Optional<String> decide(long entries, long bytes, long oldestMs, long nowMs) {
+    public Optional<SealReason> decide(long entries, long bytes, long oldestMs, long nowMs) {
         if (entries == 0) {
             return Optional.empty();
         }
         if (bytes >= maxBytes) {
-            return Optional.of(SIZE);
+            return Optional.of(SealReason.L0_SIZE);
         }
         if (entries >= maxEntries) {
-            return Optional.of(ENTRIES);
+            return Optional.of(SealReason.L0_ENTRIES);
         }
         if (nowMs - oldestMs >= maxAgeMs) {
-            return Optional.of(AGE);
+            return Optional.of(SealReason.L0_AGE);
         }
         return Optional.empty();
     }

@@ -1,18 +1,15 @@
 package io.segflow.gc;
 
-import io.minio.messages.Item;
 import io.segflow.compaction.CompactionSettings;
 import io.segflow.failpoint.Failpoints;
 import io.segflow.metrics.IngestMetrics;
-import io.segflow.read.FilePins;
+import io.segflow.storage.FilePins;
 import io.segflow.schema.SegmentInfo;
-import io.segflow.schema.SegmentState;
 import io.segflow.storage.ObjectPaths;
 import io.segflow.storage.ObjectStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -26,12 +23,9 @@ import java.util.function.Supplier;
 
 /**
  * Garbage collection of one channel's objects. Decisions are made on the stream thread from the
- * catalog; deletes run on the I/O executor, and a segment's tombstone is published only once
- * every one of its files is gone. Files of a Dropped segment go after the grace period, unless a
- * read pins one of them or a live segment shares it (a delta log carried onto a compaction output).
- * Orphans (objects under the channel that no segment references, from a crashed upload or a
- * rejected compaction) go once older than their own grace period. A failed delete is counted,
- * logged and tried again at the next round.
+ * catalog by {@link CollectionDecisions}; deletes run on the I/O executor, and a segment leaves
+ * the catalog only once every one of its files is gone. A failed delete is counted, logged and
+ * tried again at the next round.
  */
 public final class GarbageCollector {
     private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
@@ -64,44 +58,35 @@ public final class GarbageCollector {
 
     /**
      * One round, on the stream thread. {@code settled}: the channel's Flushed and Dropped segments;
-     * {@code inProgress}: asked only when a round runs, ids whose objects are being written (unflushed segments, compaction
-     * outputs, targets of a running L0 delete, whose files it reads); {@code tombstone} receives each Dropped segment whose files are all gone.
+     * {@code inProgress}: ids whose objects are being written (unflushed segments, compaction
+     * outputs, targets of a running L0 delete, whose files it reads); both asked only when a round
+     * runs. {@code collected} receives each Dropped segment whose files are all gone.
      */
-    public void tick(Collection<SegmentInfo> settled, Supplier<Set<Long>> inProgress, long nowMs, LongConsumer tombstone) {
+    public void tick(Supplier<Collection<SegmentInfo>> settled, Supplier<Set<Long>> inProgress, long nowMs, LongConsumer collected) {
         for (Long id = gone.poll(); id != null; id = gone.poll()) {
             deleting.remove(id);
-            tombstone.accept(id);
+            collected.accept(id);
         }
         if (nowMs - lastRun >= settings.gcIntervalMs()) {
             lastRun = nowMs;
-            collectDropped(settled, inProgress.get(), nowMs);
+            collectDropped(settled.get(), inProgress.get(), nowMs);
         }
         if (nowMs - lastOrphanRun >= settings.orphanIntervalMs() && !listing) {
             lastOrphanRun = nowMs;
-            collectOrphans(settled, inProgress.get(), nowMs);
+            collectOrphans(settled.get(), inProgress.get(), nowMs);
         }
     }
 
     private void collectDropped(Collection<SegmentInfo> settled, Set<Long> inProgress, long nowMs) {
-        Set<String> live = new HashSet<>();
-        settled.stream().filter(s -> s.getState() != SegmentState.DROPPED).forEach(s -> live.addAll(ObjectPaths.files(s)));
-        for (SegmentInfo segment : settled) {
-            if (segment.getState() != SegmentState.DROPPED || nowMs - segment.getDroppedAtMs() < settings.gcGraceMs()
-                    || deleting.contains(segment.getId()) || inProgress.contains(segment.getId())) {
-                continue;
-            }
-            List<String> files = ObjectPaths.files(segment).stream().filter(path -> !live.contains(path)).toList();
-            if (files.stream().anyMatch(pins::isPinned)) {
-                log.debug("{}: channel {}: segment {} is Dropped but a read pins its files; kept", collection, channel, segment.getId());
-                continue;
-            }
-            deleting.add(segment.getId());
+        for (CollectionDecisions.Removal removal : CollectionDecisions.dropped(settled, inProgress, deleting, pins::isPinned,
+                settings.gcGraceMs(), nowMs)) {
+            deleting.add(removal.segmentId());
             io.execute(() -> {
-                if (removeAll(files)) {
-                    metrics.collected("dropped", files.size());
-                    gone.add(segment.getId());
+                if (removeAll(removal.files())) {
+                    metrics.collected("dropped", removal.files().size());
+                    gone.add(removal.segmentId());
                 } else {
-                    deleting.remove(segment.getId());
+                    deleting.remove(removal.segmentId());
                 }
             });
         }
@@ -117,15 +102,7 @@ public final class GarbageCollector {
         listing = true;
         io.execute(() -> {
             try {
-                List<String> orphans = new ArrayList<>();
-                for (Item item : storage.list(prefix)) {
-                    String path = item.objectName();
-                    boolean young = item.lastModified().toInstant().toEpochMilli() > cutoff;
-                    boolean inWriting = writing.stream().anyMatch(path::startsWith);
-                    if (!referenced.contains(path) && !young && !inWriting && !pins.isPinned(path)) {
-                        orphans.add(path);
-                    }
-                }
+                List<String> orphans = CollectionDecisions.orphans(storage.list(prefix), referenced, writing, pins::isPinned, cutoff);
                 if (!orphans.isEmpty() && removeAll(orphans)) {
                     metrics.collected("orphan", orphans.size());
                     log.info("{}: channel {}: deleted {} orphan objects", collection, channel, orphans.size());

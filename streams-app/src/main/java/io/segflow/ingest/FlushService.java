@@ -1,8 +1,7 @@
 package io.segflow.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.segflow.catalog.Peers;
-import io.segflow.http.HttpError;
+import io.segflow.http.Peers;
 import io.segflow.schema.CollectionSpec;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -18,7 +17,7 @@ import java.util.stream.IntStream;
  * until every channel, on whichever instance holds it, has flushed everything before its barrier.
  */
 public final class FlushService {
-    private final IngestPipelines pipelines;
+    private final CollectionPipelines pipelines;
     private final Peers peers;
     private final ControlRecords control;
 
@@ -26,7 +25,7 @@ public final class FlushService {
     public record Outcome(String flushId, int channels, long waitedMs) {
     }
 
-    public FlushService(IngestPipelines pipelines, Peers peers, ControlRecords control) {
+    public FlushService(CollectionPipelines pipelines, Peers peers, ControlRecords control) {
         this.pipelines = pipelines;
         this.peers = peers;
         this.control = control;
@@ -34,7 +33,7 @@ public final class FlushService {
 
     public Outcome flush(CollectionSpec spec, Duration timeout) throws Exception {
         String collection = spec.getName();
-        IngestPipeline pipeline = pipelines.ensure(collection);
+        CollectionPipeline pipeline = pipelines.ensure(collection);
         String flushId = UUID.randomUUID().toString();
         long start = System.nanoTime();
         control.send(collection, IntStream.range(0, spec.getChannels()).boxed().toList(), FlushBarrier.headers(flushId));
@@ -47,19 +46,19 @@ public final class FlushService {
             if (System.nanoTime() > deadline) {
                 Set<Integer> pending = new TreeSet<>();
                 IntStream.range(0, spec.getChannels()).filter(c -> !done.contains(c)).forEach(pending::add);
-                throw new HttpError(504, Map.of("error", "flush " + flushId + " of " + collection + " not done within " + timeout.toMillis()
+                throw new FlushTimeoutException("flush " + flushId + " of " + collection + " not done within " + timeout.toMillis()
                         + " ms: channels " + pending + " still hold segments that are not flushed (see GET /collections/" + collection
-                        + "/segments and the upload logs)", "flushId", flushId, "channelsPending", pending));
+                        + "/segments and the upload logs)", flushId, pending);
             }
             Thread.sleep(50);
         }
     }
 
     /** Channels of this instance done with {@code flushId}; with peers, of every instance. */
-    public Set<Integer> channelsDone(IngestPipeline pipeline, String flushId) {
+    public Set<Integer> channelsDone(CollectionPipeline pipeline, String flushId) {
         Set<Integer> done = new TreeSet<>(pipeline.flushes().channelsDone(flushId));
         for (HostInfo peer : pipeline.otherInstances()) {
-            JsonNode remote = peers.get(peer, "/collections/" + pipeline.collection() + "/flushes/" + flushId + "?scope=local");
+            JsonNode remote = peers.get(peer, Peers.path("collections", pipeline.collection(), "flushes", flushId) + "?scope=local");
             remote.path("channels").forEach(channel -> done.add(channel.asInt()));
         }
         return done;

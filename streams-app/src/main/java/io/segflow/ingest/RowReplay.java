@@ -5,7 +5,7 @@ import io.segflow.schema.dml.DmlDecoder;
 import io.segflow.schema.dml.DmlEvent;
 import io.segflow.schema.serde.BadInputException;
 import io.segflow.schema.serde.RecordSource;
-import io.segflow.segment.ChannelSegments;
+import io.segflow.segment.SegmentWriter;
 import io.segflow.segment.StoredRow;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,7 +38,7 @@ final class RowReplay {
     }
 
     /** Replays what {@code segments} needs; returns the rows written. */
-    static long replay(IngestContext ingest, String topic, int channel, ChannelSegments segments, DmlDecoder decoder) {
+    static long replay(IngestContext ingest, String topic, int channel, SegmentWriter segments, DmlDecoder decoder) {
         long from = segments.minUnflushedRowPosition();
         if (from == Long.MAX_VALUE) {
             return 0;
@@ -71,7 +71,7 @@ final class RowReplay {
         return rows;
     }
 
-    private static boolean replayRow(ConsumerRecord<byte[], byte[]> record, ChannelSegments segments, DmlDecoder decoder) {
+    private static boolean replayRow(ConsumerRecord<byte[], byte[]> record, SegmentWriter segments, DmlDecoder decoder) {
         if (FlushBarrier.flushId(record.headers()).isPresent()) {
             return false;
         }

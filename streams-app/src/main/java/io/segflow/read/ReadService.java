@@ -1,13 +1,14 @@
 package io.segflow.read;
 
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segflow.catalog.Peers;
-import io.segflow.catalog.Queryable;
+import io.segflow.storage.FilePins;
+import io.segflow.http.Peers;
+import io.segflow.fanout.Queryable;
 import io.segflow.collection.CollectionService;
-import io.segflow.http.HttpError;
-import io.segflow.ingest.IngestPipeline;
-import io.segflow.ingest.IngestPipelines;
+import io.segflow.ingest.CollectionPipeline;
+import io.segflow.ingest.CollectionPipelines;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.PkType;
 import io.segflow.schema.SegmentInfo;
@@ -52,7 +53,7 @@ public final class ReadService {
     public record Hits(List<Hit> hits, Set<Integer> channels) {
     }
 
-    private final IngestPipelines pipelines;
+    private final CollectionPipelines pipelines;
     private final CollectionService collections;
     private final SchemaRegistryClient registry;
     private final DecodedFiles files;
@@ -62,7 +63,7 @@ public final class ReadService {
     private final ObjectMapper json;
     private final Clock clock;
 
-    public ReadService(IngestPipelines pipelines, CollectionService collections, SchemaRegistryClient registry, DecodedFiles files,
+    public ReadService(CollectionPipelines pipelines, CollectionService collections, SchemaRegistryClient registry, DecodedFiles files,
                        FilePins pins, ObjectMapper json, Clock clock) {
         this.pipelines = pipelines;
         this.collections = collections;
@@ -80,7 +81,7 @@ public final class ReadService {
         RowFilter all = new RowFilter(null, Map.of());
         Set<Integer> channels = scanLocal(collection, null, all, all::mayMatch, (segment, rows, row) -> count[0]++);
         if (!localOnly) {
-            for (JsonNode answer : askPeers(collection, "/count?scope=local", null)) {
+            for (JsonNode answer : askPeers(collection, null, "count")) {
                 Count peer = json.convertValue(answer, Count.class);
                 count[0] += peer.count();
                 channels.addAll(peer.channels());
@@ -101,7 +102,7 @@ public final class ReadService {
         Set<Integer> channels = scanLocal(collection, channel, byKey, segment -> byKey.mayMatch(segment) && mayHold(segment, key),
                 (segment, columns, row) -> rows.add(columns.row(row, channel, segment, spec.getFields())));
         if (!localOnly && !channels.contains(channel)) {
-            for (JsonNode answer : askPeers(collection, "/rows/" + pkText + "?scope=local", null)) {
+            for (JsonNode answer : askPeers(collection, null, "rows", pkText)) {
                 Rows peer = json.convertValue(answer, Rows.class);
                 rows.addAll(peer.rows());
                 channels.addAll(peer.channels());
@@ -115,10 +116,10 @@ public final class ReadService {
     public Hits search(String collection, SearchRequest request, boolean localOnly) {
         CollectionSpec spec = collections.get(collection);
         if (request.vector() == null || request.vector().length != spec.getDim()) {
-            throw new HttpError(400, Map.of("error", "the query vector must have " + spec.getDim() + " values"));
+            throw new IllegalArgumentException("the query vector must have " + spec.getDim() + " values");
         }
         if (request.topK() < 1 || request.topK() > SearchRequest.MAX_K) {
-            throw new HttpError(400, Map.of("error", "k must be between 1 and " + SearchRequest.MAX_K + ", not " + request.topK()));
+            throw new IllegalArgumentException("k must be between 1 and " + SearchRequest.MAX_K + ", not " + request.topK());
         }
         Metric metric = request.metricOrDefault();
         Comparator<Hit> best = bestFirst(metric);
@@ -139,7 +140,7 @@ public final class ReadService {
             }
         });
         if (!localOnly) {
-            for (JsonNode answer : askPeers(collection, "/search?scope=local", request)) {
+            for (JsonNode answer : askPeers(collection, request, "search")) {
                 Hits peer = json.convertValue(answer, Hits.class);
                 peer.hits().forEach(offer);
                 channels.addAll(peer.channels());
@@ -168,7 +169,7 @@ public final class ReadService {
      */
     private Set<Integer> scanLocal(String collection, Integer onlyChannel, RowFilter filter, Predicate<SegmentInfo> include,
                                    LiveRows.Visitor out) {
-        IngestPipeline pipeline = pipelines.ensure(collection);
+        CollectionPipeline pipeline = pipelines.ensure(collection);
         CollectionSpec spec = collections.get(collection);
         LiveRows live = new LiveRows(spec, new DmlDecoder(spec, registry), files, flushedDeletes, clock.millis());
         LiveRows.Visitor matching = !filter.hasConditions() ? out : (segment, rows, row) -> {
@@ -196,10 +197,15 @@ public final class ReadService {
         return paths;
     }
 
-    private List<JsonNode> askPeers(String collection, String path, Object body) {
+    /** The local answers of the other instances to {@code /collections/C/<segments>}, a GET or (with a body) a POST. */
+    private List<JsonNode> askPeers(String collection, Object body, String... segments) {
         List<JsonNode> answers = new ArrayList<>();
+        String[] path = new String[segments.length + 2];
+        path[0] = "collections";
+        path[1] = collection;
+        System.arraycopy(segments, 0, path, 2, segments.length);
         for (HostInfo peer : pipelines.ensure(collection).otherInstances()) {
-            String uri = "/collections/" + collection + path;
+            String uri = Peers.path(path) + "?scope=local";
             answers.add(body == null ? peers.get(peer, uri) : peers.post(peer, uri, body));
         }
         return answers;
@@ -213,8 +219,8 @@ public final class ReadService {
         if (!answered.containsAll(needed)) {
             Set<Integer> missing = new TreeSet<>(needed);
             missing.removeAll(answered);
-            throw new HttpError(503, Map.of("error", "channels " + missing + " of " + collection
-                    + " are not held by any instance right now (a rebalance is under way); try again"));
+            throw new InvalidStateStoreException("channels " + missing + " of " + collection
+                    + " are not held by any instance right now (a rebalance is under way); try again");
         }
     }
 
@@ -225,7 +231,7 @@ public final class ReadService {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw new HttpError(400, Map.of("error", "primary key " + text + " is not an INT64"));
+            throw new IllegalArgumentException("primary key " + text + " is not an INT64");
         }
     }
 }

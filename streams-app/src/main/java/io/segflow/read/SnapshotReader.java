@@ -1,8 +1,9 @@
 package io.segflow.read;
 
 import io.segflow.ingest.ChannelFences;
-import io.segflow.ingest.IngestPipeline;
+import io.segflow.ingest.CollectionPipeline;
 import io.segflow.ingest.IngestStores;
+import io.segflow.catalog.SegmentGroups;
 import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.SegmentLevel;
 import io.segflow.schema.SegmentState;
@@ -29,7 +30,7 @@ final class SnapshotReader {
     private SnapshotReader() {
     }
 
-    static ChannelSnapshot read(IngestPipeline pipeline, int channel) {
+    static ChannelSnapshot read(CollectionPipeline pipeline, int channel) {
         ChannelFences.Fence fence = pipeline.fence(channel);
         ReadOnlyKeyValueStore<Long, SegmentInfo> segments = pipeline.store(IngestStores.SEGMENTS, channel);
         ReadOnlyKeyValueStore<Bytes, byte[]> rows = pipeline.store(IngestStores.ROWS, channel);
@@ -50,19 +51,15 @@ final class SnapshotReader {
 
     private static ChannelSnapshot readOnce(int channel, long deletesFrom, long through, ReadOnlyKeyValueStore<Long, SegmentInfo> segments,
                                             ReadOnlyKeyValueStore<Bytes, byte[]> rows, ReadOnlyKeyValueStore<Long, byte[]> deletes) {
-        List<SegmentInfo> flushed = new ArrayList<>();
-        List<SegmentInfo> flushedL0 = new ArrayList<>();
-        Map<SegmentInfo, List<StoredRow>> unflushed = new LinkedHashMap<>();
-        try (KeyValueIterator<Long, SegmentInfo> all = segments.all()) {
-            while (all.hasNext()) {
-                SegmentInfo info = all.next().value;
-                if (info.getState() == SegmentState.FLUSHED) {
-                    (info.getLevel() == SegmentLevel.L0 ? flushedL0 : flushed).add(info);
-                } else if (info.getState() != SegmentState.DROPPED && info.getLevel() != SegmentLevel.L0) {
-                    unflushed.put(info, rowsOf(rows, info.getId(), through));
-                }
-            }
+        List<SegmentInfo> stored = new ArrayList<>();
+        try (KeyValueIterator<Long, SegmentInfo> iterator = segments.all()) {
+            iterator.forEachRemaining(kv -> stored.add(kv.value));
         }
+        SegmentGroups groups = SegmentGroups.of(stored);
+        List<SegmentInfo> flushed = groups.flushed();
+        List<SegmentInfo> flushedL0 = groups.flushedL0();
+        Map<SegmentInfo, List<StoredRow>> unflushed = new LinkedHashMap<>();
+        groups.unflushedRows().forEach(info -> unflushed.put(info, rowsOf(rows, info.getId(), through)));
         Map<ByteBuffer, Long> buffered = new HashMap<>();
         if (through < deletesFrom) {
             return new ChannelSnapshot(channel, through, flushed, flushedL0, unflushed, buffered);

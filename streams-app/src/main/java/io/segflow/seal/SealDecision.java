@@ -1,5 +1,5 @@
 package io.segflow.seal;
 
 /** Seal segment {@code segmentId} because policy {@code reason} fired. */
-public record SealDecision(long segmentId, String reason) {
+public record SealDecision(long segmentId, SealReason reason) {
 }

@@ -1,11 +1,10 @@
 package io.segflow.seal;
 
-import io.segflow.segment.Jitter;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,27 +12,18 @@ import java.util.function.Predicate;
 
 /** The six seal policies, and all of them run in order with each segment sealed once. */
 public final class SealPolicies {
-    public static final String CAPACITY = "capacity";
-    public static final String LIFETIME = "lifetime";
-    public static final String IDLE = "idle";
-    public static final String BINLOG_FILES = "binlog-files";
-    public static final String BLOCKING_L0 = "blocking-l0";
-    public static final String CHANNEL_GROWING_TOTAL = "channel-growing-total";
-    /** Not a policy: a flush request sealed the segment. */
-    public static final String FLUSH = "flush";
-
     private SealPolicies() {
     }
 
     /** Every policy, in the order their reasons are recorded when several would fire. */
-    public static Map<String, SealPolicy> all(SealConfig config) {
-        Map<String, SealPolicy> policies = new LinkedHashMap<>();
-        policies.put(CAPACITY, capacity(config));
-        policies.put(LIFETIME, lifetime(config));
-        policies.put(IDLE, idle(config));
-        policies.put(BINLOG_FILES, binlogFiles(config));
-        policies.put(BLOCKING_L0, blockingL0(config));
-        policies.put(CHANNEL_GROWING_TOTAL, channelGrowingTotal(config));
+    public static Map<SealReason, SealPolicy> all(SealConfig config) {
+        Map<SealReason, SealPolicy> policies = new EnumMap<>(SealReason.class);
+        policies.put(SealReason.CAPACITY, capacity(config));
+        policies.put(SealReason.LIFETIME, lifetime(config));
+        policies.put(SealReason.IDLE, idle(config));
+        policies.put(SealReason.BINLOG_FILES, binlogFiles(config));
+        policies.put(SealReason.BLOCKING_L0, blockingL0(config));
+        policies.put(SealReason.CHANNEL_GROWING_TOTAL, channelGrowingTotal(config));
         return policies;
     }
 
@@ -60,19 +50,19 @@ public final class SealPolicies {
     }
 
     static SealPolicy capacity(SealConfig config) {
-        return view -> seal(view, CAPACITY, s -> s.bytes() >= capacityThreshold(config, s.id()));
+        return view -> seal(view, SealReason.CAPACITY, s -> s.bytes() >= capacityThreshold(config, s.id()));
     }
 
     static SealPolicy lifetime(SealConfig config) {
-        return view -> seal(view, LIFETIME, s -> view.nowMs() - s.createdAtMs() >= config.lifetimeMs());
+        return view -> seal(view, SealReason.LIFETIME, s -> view.nowMs() - s.createdAtMs() >= config.lifetimeMs());
     }
 
     static SealPolicy idle(SealConfig config) {
-        return view -> seal(view, IDLE, s -> view.nowMs() - s.lastWriteMs() >= config.idleMs() && s.bytes() >= config.idleMinBytes());
+        return view -> seal(view, SealReason.IDLE, s -> view.nowMs() - s.lastWriteMs() >= config.idleMs() && s.bytes() >= config.idleMinBytes());
     }
 
     static SealPolicy binlogFiles(SealConfig config) {
-        return view -> seal(view, BINLOG_FILES, s -> insertLogFiles(config, s.rows()) >= config.maxInsertLogs());
+        return view -> seal(view, SealReason.BINLOG_FILES, s -> insertLogFiles(config, s.rows()) >= config.maxInsertLogs());
     }
 
     /** Insert-log files a flush of {@code rows} rows writes. */
@@ -101,7 +91,7 @@ public final class SealPolicies {
                 if (entries <= config.blockingL0Entries() && bytes <= config.blockingL0Bytes()) {
                     break;
                 }
-                decisions.add(new SealDecision(segment.id(), BLOCKING_L0));
+                decisions.add(new SealDecision(segment.id(), SealReason.BLOCKING_L0));
             }
             return decisions;
         };
@@ -118,14 +108,14 @@ public final class SealPolicies {
                 if (total <= config.channelGrowingBytes()) {
                     break;
                 }
-                decisions.add(new SealDecision(segment.id(), CHANNEL_GROWING_TOTAL));
+                decisions.add(new SealDecision(segment.id(), SealReason.CHANNEL_GROWING_TOTAL));
                 total -= segment.bytes();
             }
             return decisions;
         };
     }
 
-    private static List<SealDecision> seal(ChannelView view, String reason, Predicate<SegmentView> when) {
+    private static List<SealDecision> seal(ChannelView view, SealReason reason, Predicate<SegmentView> when) {
         return view.growing().stream().filter(when).map(s -> new SealDecision(s.id(), reason)).toList();
     }
 }

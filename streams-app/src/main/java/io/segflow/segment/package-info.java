@@ -1,5 +1,6 @@
 /**
- * Segments of a channel as the ingest task keeps them: ids unique across channels and restarts,
- * the row store's keys and values, and the channel's active segments (growing, sealed, flushing).
+ * Rows on their way into segments: ids unique across channels and restarts, the row store and
+ * its keys, and {@link io.segflow.segment.SegmentWriter}, the ingest step's side of a channel's
+ * growing and sealed segments.
  */
 package io.segflow.segment;

@@ -1,5 +1,6 @@
 package io.segflow.storage;
 
+import io.segflow.segment.FlushResult;
 import com.google.common.hash.BloomFilter;
 import com.google.common.hash.Funnels;
 import io.segflow.schema.CollectionSpec;

@@ -1,5 +1,6 @@
 package io.segflow.storage;
 
+import io.segflow.segment.FlushResult;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.segflow.failpoint.Failpoints;

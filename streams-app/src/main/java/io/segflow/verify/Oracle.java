@@ -6,7 +6,7 @@ import io.segflow.api.CollectionView;
 import io.segflow.app.Endpoints;
 import io.segflow.collection.CollectionDefinition;
 import io.segflow.http.ApiClient;
-import io.segflow.ingest.IngestPipeline;
+import io.segflow.ingest.CollectionPipeline;
 import io.segflow.produce.DmlProducer;
 import io.segflow.produce.SyntheticWorkload;
 import io.segflow.read.Metric;
@@ -184,7 +184,7 @@ public final class Oracle {
         long progressed = System.nanoTime();
         long lastCommitted = -1;
         while (true) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(IngestPipeline.applicationId(spec.getName()))
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(CollectionPipeline.applicationId(spec.getName()))
                     .partitionsToOffsetAndMetadata().get();
             boolean caughtUp = ends.entrySet().stream().allMatch(end -> end.getValue() == 0
                     || (committed.get(end.getKey()) != null && committed.get(end.getKey()).offset() >= end.getValue()));

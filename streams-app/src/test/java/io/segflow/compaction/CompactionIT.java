@@ -9,11 +9,11 @@ import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.messages.Item;
 import io.segflow.app.SegflowApp;
-import io.segflow.catalog.SegmentView;
+import io.segflow.fanout.SegmentDescription;
 import io.segflow.collection.CollectionDefinition;
 import io.segflow.produce.DmlProducer;
 import io.segflow.produce.SyntheticWorkload;
-import io.segflow.read.FilePins;
+import io.segflow.storage.FilePins;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.DeltaEntry;
 import io.segflow.schema.DmlOp;
@@ -119,7 +119,7 @@ class CompactionIT {
             assertThat(flushedL1Segments()).as("ingest left a fragmented collection").isGreaterThanOrEqualTo(100);
 
             await("converged: no L0 segment, few L1 segments, nothing Dropped left", 90_000, () -> {
-                List<SegmentView> segments = app.segments().segments(spec.getName(), false);
+                List<SegmentDescription> segments = app.segments().segments(spec.getName(), false);
                 return segments.stream().noneMatch(s -> s.level().equals("L0"))
                         && segments.stream().noneMatch(s -> s.state().equals("DROPPED"))
                         && segments.stream().filter(s -> s.state().equals("FLUSHED")).count() <= 12;
@@ -127,7 +127,7 @@ class CompactionIT {
             assertThat(liveInStorage(spec)).as("live rows after convergence, row for row").isEqualTo(vectorsOf(model));
             assertThat(Http.get(app.endpoints().http() + "/collections/fragmented/count").body().path("count").asLong()).isEqualTo(model.size());
 
-            SegmentView pinned = pinnedVictim(spec);
+            SegmentDescription pinned = pinnedVictim(spec);
             try (FilePins.Pin pin = app.pins().pin(pinned.insertLogPaths())) {
                 String id = Http.post(app.endpoints().http() + "/collections/fragmented/compact",
                         "{\"type\": \"FORCE_MERGE\", \"channel\": " + pinned.channel() + ", \"targetSize\": 10000000}").body()
@@ -182,14 +182,14 @@ class CompactionIT {
     }
 
     /** A Flushed L1 segment of a channel that has another one to merge it with. */
-    private static SegmentView pinnedVictim(CollectionSpec spec) {
-        List<SegmentView> flushed = app.segments().segments(spec.getName(), false).stream()
+    private static SegmentDescription pinnedVictim(CollectionSpec spec) {
+        List<SegmentDescription> flushed = app.segments().segments(spec.getName(), false).stream()
                 .filter(s -> s.state().equals("FLUSHED") && !s.level().equals("L0")).toList();
         return flushed.stream().filter(s -> flushed.stream().filter(o -> o.channel() == s.channel()).count() > 1).findFirst()
                 .orElseThrow(() -> new AssertionError("no channel with two segments: " + flushed));
     }
 
-    private static java.util.Optional<SegmentView> segment(long id) {
+    private static java.util.Optional<SegmentDescription> segment(long id) {
         return app.segments().segments("fragmented", false).stream().filter(s -> s.id() == id).findFirst();
     }
 
@@ -201,7 +201,7 @@ class CompactionIT {
     private static Map<Long, List<Float>> liveInStorage(CollectionSpec spec) throws Exception {
         Map<ByteBuffer, Long> deletes = new HashMap<>();
         List<GenericRecord> rows = new ArrayList<>();
-        for (SegmentView segment : app.segments().segments(spec.getName(), false)) {
+        for (SegmentDescription segment : app.segments().segments(spec.getName(), false)) {
             if (!segment.state().equals("FLUSHED")) {
                 continue;
             }

@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CompactionPlannerTest {
     private static final long NOW = 10_000_000;
     private static final long MB = 1024 * 1024;
-    private static final CompactionThresholds THRESHOLDS = new CompactionThresholds(64 * MB, 0.5, 0.2, 16 * MB, 32, 0, 1000, 60_000,
-            600_000, 4);
+    private static final CompactionThresholds THRESHOLDS = ConfigLoader.load(null, Map.of(), Map.of()).compaction().thresholds()
+            .toBuilder().targetBytes(64 * MB).smallFraction(0.5).goneRatio(0.2).deltaBytes(16 * MB).deltaLogs(32).jitter(0)
+            .l0Entries(1000).l0AgeMs(60_000).reclaimDeadlineMs(600_000).maxPlansPerTrigger(4).build();
 
     private static SegmentInfo segment(long id, SegmentLevel level, long minPosition, long maxPosition, long minEvent, long maxEvent) {
         return SegmentInfo.newBuilder().setId(id).setCollection("c").setChannel(0).setPartition(level == SegmentLevel.L0 ? "*" : "_default")
@@ -68,7 +69,7 @@ class CompactionPlannerTest {
                 .as("20 s old deletes, a 10 min deadline: not yet").isEmpty();
         assertThat(CompactionPlanner.triggered(CompactionType.L0_DELETE, settings.thresholds(ownDeadline), view, false))
                 .as("past half of the collection's 30 s").singleElement()
-                .satisfies(plan -> assertThat(plan.reason()).isEqualTo("reclaim-deadline"));
+                .satisfies(plan -> assertThat(plan.reason()).isEqualTo(CompactionReason.RECLAIM_DEADLINE));
     }
 
     @Test

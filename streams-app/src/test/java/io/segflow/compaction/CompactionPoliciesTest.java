@@ -1,5 +1,7 @@
 package io.segflow.compaction;
 
+import io.segflow.config.ConfigLoader;
+
 import io.segflow.schema.CompactionType;
 import io.segflow.schema.SegmentLevel;
 import org.junit.jupiter.api.Test;
@@ -8,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.LongStream;
 
@@ -17,11 +20,12 @@ class CompactionPoliciesTest {
     private static final long MB = 1 << 20;
     private static final long NOW = 100_000_000;
     private static final long MINUTE = 60_000;
-    /** Target 64 MB, small under half, rewrite at 20% gone / 8 MB of delta / 8 delta logs, no jitter, L0 at 1000 entries or 10 min, deadline 10 min, 4 plans a trigger. */
-    private static final CompactionThresholds NO_JITTER = thresholds(0);
+    private static final CompactionThresholds NO_JITTER = thresholds(0).build();
 
-    private static CompactionThresholds thresholds(double jitter) {
-        return new CompactionThresholds(64 * MB, 0.5, 0.2, 8 * MB, 8, jitter, 1000, 10 * MINUTE, 10 * MINUTE, 4);
+    private static CompactionThresholds.Builder thresholds(double jitter) {
+        return ConfigLoader.load(null, Map.of(), Map.of()).compaction().thresholds().toBuilder().targetBytes(64 * MB).smallFraction(0.5)
+                .goneRatio(0.2).deltaBytes(8 * MB).deltaLogs(8).jitter(jitter).l0Entries(1000).l0AgeMs(10 * MINUTE)
+                .reclaimDeadlineMs(10 * MINUTE).maxPlansPerTrigger(4);
     }
 
     private static FlushedSegment l1(long id, String partition, long bytes, long rows, long deleted) {
@@ -41,22 +45,21 @@ class CompactionPoliciesTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         // what,                                  entries, ageMs,    expected reason
-        "'few and young: wait',                   10,      60000,    ''",
-        "'enough entries',                        1000,    60000,    l0-entries",
-        "'old enough',                            10,      600000,   l0-age",
+        "'few and young: wait',                   10,      60000,    ",
+        "'enough entries',                        1000,    60000,    L0_ENTRIES",
+        "'old enough',                            10,      600000,   L0_AGE",
     })
-    void l0DeleteStartsOnEntriesOrAge(String what, long entries, long ageMs, String reason) {
+    void l0DeleteStartsOnEntriesOrAge(String what, long entries, long ageMs, CompactionReason reason) {
         CompactionView view = view(List.of(l0(9, entries, 500, 600, ageMs), l1(1, "_default", MB, 100, 0)), Set.of());
-        assertThat(CompactionPolicies.l0Delete(new CompactionThresholds(64 * MB, 0.5, 0.2, 8 * MB, 8, 0, 1000, 10 * MINUTE,
-                60 * MINUTE, 4), view).map(CompactionPlan::reason).orElse("")).isEqualTo(reason);
+        assertThat(CompactionPolicies.l0Delete(thresholds(0).reclaimDeadlineMs(60 * MINUTE).build(), view).map(CompactionPlan::reason).orElse(null)).isEqualTo(reason);
     }
 
     @Test
     void l0DeleteStartsWhenHalfTheReclaimDeadlineHasPassed() {
-        CompactionThresholds lateAge = new CompactionThresholds(64 * MB, 0.5, 0.2, 8 * MB, 8, 0, 1000, 60 * MINUTE, 10 * MINUTE, 4);
+        CompactionThresholds lateAge = thresholds(0).l0AgeMs(60 * MINUTE).build();
         assertThat(CompactionPolicies.l0Delete(lateAge, view(List.of(l0(9, 10, 500, 600, 4 * MINUTE)), Set.of()))).isEmpty();
         assertThat(CompactionPolicies.l0Delete(lateAge, view(List.of(l0(9, 10, 500, 600, 5 * MINUTE)), Set.of())))
-                .hasValueSatisfying(plan -> assertThat(plan.reason()).isEqualTo("reclaim-deadline"));
+                .hasValueSatisfying(plan -> assertThat(plan.reason()).isEqualTo(CompactionReason.RECLAIM_DEADLINE));
     }
 
     @Test
@@ -102,23 +105,23 @@ class CompactionPoliciesTest {
                 .singleElement().satisfies(plan -> assertThat(plan.inputs()).containsExactly(2L, 1L));
         assertThat(CompactionPolicies.mix(NO_JITTER, view(List.of(segments.get(0)), Set.of()))).isEmpty();
         assertThat(CompactionPolicies.mix(NO_JITTER, view(List.of(segments.get(1)), Set.of())))
-                .singleElement().satisfies(plan -> assertThat(plan.reason()).isEqualTo("gone-ratio"));
+                .singleElement().satisfies(plan -> assertThat(plan.reason()).isEqualTo(CompactionReason.GONE_RATIO));
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         // what,                     rows,  deleted, deltaLogs, deltaMB, expected reason
-        "'clean',                    1000,  0,       0,         0,       ''",
-        "'a few deletes',            1000,  100,     1,         0,       ''",
-        "'a fifth deleted',          1000,  200,     1,         0,       gone-ratio",
-        "'big delta logs',           1000,  10,      1,         8,       delta-bytes",
-        "'many delta logs',          1000,  10,      8,         0,       delta-logs",
+        "'clean',                    1000,  0,       0,         0,       ",
+        "'a few deletes',            1000,  100,     1,         0,       ",
+        "'a fifth deleted',          1000,  200,     1,         0,       GONE_RATIO",
+        "'big delta logs',           1000,  10,      1,         8,       DELTA_BYTES",
+        "'many delta logs',          1000,  10,      8,         0,       DELTA_LOGS",
     })
-    void singleRewritesALargeSegmentOnItsOwnThresholds(String what, long rows, long deleted, int deltaLogs, long deltaMb, String reason) {
+    void singleRewritesALargeSegmentOnItsOwnThresholds(String what, long rows, long deleted, int deltaLogs, long deltaMb, CompactionReason reason) {
         FlushedSegment segment = new FlushedSegment(1, "_default", SegmentLevel.L1, rows, deleted, 0, 60 * MB, deltaLogs, deltaMb * MB,
                 0, 999, NOW - MINUTE, deleted > 0 ? NOW - MINUTE : -1, 1, true, -1);
         assertThat(CompactionPolicies.single(NO_JITTER, view(List.of(segment), Set.of())).stream().map(CompactionPlan::reason).findFirst()
-                .orElse("")).isEqualTo(reason);
+                .orElse(null)).isEqualTo(reason);
     }
 
     @Test
@@ -126,7 +129,7 @@ class CompactionPoliciesTest {
         FlushedSegment fewDeletes = new FlushedSegment(1, "_default", SegmentLevel.L1, 1000, 1, 0, 60 * MB, 1, 100, 0, 999,
                 NOW - 10 * MINUTE, NOW - 5 * MINUTE, 1, true, -1);
         assertThat(CompactionPolicies.single(NO_JITTER, view(List.of(fewDeletes), Set.of()))).singleElement().satisfies(plan -> {
-            assertThat(plan.reason()).isEqualTo("reclaim-deadline");
+            assertThat(plan.reason()).isEqualTo(CompactionReason.RECLAIM_DEADLINE);
             assertThat(plan.priority()).isEqualTo(CompactionPolicies.URGENT_PRIORITY);
         });
     }
@@ -136,7 +139,7 @@ class CompactionPoliciesTest {
         // 200 segments of one age, each 17% deleted: under the 20% threshold, but above 20% x (1 - 0.3 x f(id)) for some.
         List<FlushedSegment> cohort = LongStream.rangeClosed(1, 200).mapToObj(id -> new FlushedSegment(id, "_default", SegmentLevel.L1,
                 1000, 170, 0, 60 * MB, 1, 100, id * 1000, id * 1000 + 999, NOW - MINUTE, NOW - MINUTE, 1, true, -1)).toList();
-        CompactionThresholds jittered = new CompactionThresholds(64 * MB, 0.5, 0.2, 8 * MB, 8, 0.3, 1000, 10 * MINUTE, 60 * MINUTE, 1000);
+        CompactionThresholds jittered = thresholds(0.3).reclaimDeadlineMs(60 * MINUTE).maxPlansPerTrigger(1000).build();
         long crossing = cohort.stream().filter(s -> CompactionPolicies.worthRewriting(jittered, s, NOW)).count();
         assertThat(crossing).as("some, not all, of the cohort").isBetween(20L, 180L);
         assertThat(cohort).noneMatch(s -> CompactionPolicies.worthRewriting(NO_JITTER, s, NOW));

@@ -13,12 +13,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The packer, the exclusion rules, the scheduler and the task state machine. */
 class SchedulingTest {
     private static CompactionPlan plan(CompactionType type, int channel, String partition, List<Long> inputs, int priority) {
-        return new CompactionPlan(type, channel, partition, inputs, List.of(), SegmentLevel.L1, 0, priority, "test");
+        return new CompactionPlan(type, channel, partition, inputs, List.of(), SegmentLevel.L1, 0, priority, CompactionReason.MANUAL);
     }
 
     private static CompactionPlan l0(int channel, long l0, List<Long> targets) {
         return new CompactionPlan(CompactionType.L0_DELETE, channel, null, List.of(l0), targets, SegmentLevel.L0, 0,
-                CompactionPolicies.L0_PRIORITY, "test");
+                CompactionPolicies.L0_PRIORITY, CompactionReason.L0_ENTRIES);
     }
 
     private static CompactionPlan mix(int channel, String partition, long... inputs) {

@@ -1,5 +1,7 @@
 package io.segflow.delete;
 
+import io.segflow.seal.SealReason;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,6 +22,6 @@ class L0FlushPolicyTest {
     void theBufferFlushesOnSizeEntriesOrAge(long entries, long bytes, long ageMs, String reason) {
         long now = 1_000_000;
 
-        assertThat(POLICY.decide(entries, bytes, now - ageMs, now).orElse("")).isEqualTo(reason == null ? "" : reason);
+        assertThat(POLICY.decide(entries, bytes, now - ageMs, now).map(SealReason::label).orElse("")).isEqualTo(reason == null ? "" : reason);
     }
 }

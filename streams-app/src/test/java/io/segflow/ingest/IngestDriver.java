@@ -5,11 +5,11 @@ import io.segflow.collection.CollectionTopics;
 import io.segflow.compaction.CompactionParts;
 import io.segflow.compaction.CompactionWorker;
 import io.segflow.compaction.CompactionWorkers;
-import io.segflow.compaction.RewriteFiles;
+import io.segflow.compaction.SegmentRewriter;
 import io.segflow.config.ConfigLoader;
 import io.segflow.config.SegflowConfig;
 import io.segflow.metrics.IngestMetrics;
-import io.segflow.read.FilePins;
+import io.segflow.storage.FilePins;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.InMemorySchemaRegistry;
 import io.segflow.schema.SegmentInfo;
@@ -24,6 +24,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -83,15 +84,15 @@ final class IngestDriver implements AutoCloseable {
         workers = new CompactionWorkers("test", 1);
         gcIo = Executors.newSingleThreadExecutor();
         CompactionParts compaction = new CompactionParts(config.compaction(), storage, new FilePins(), workers,
-                new CompactionWorker(storage, new RewriteFiles(ingest.seal().rowsPerInsertLog(), ingest.bloomFpp(),
-                        stateDir.resolve("compaction-spill"), config.compaction().workerMemoryBytes())), gcIo);
+                new CompactionWorker(storage, new SegmentRewriter(ingest.seal().rowsPerInsertLog(), ingest.bloomFpp(),
+                        stateDir.resolve("compaction-spill"), config.compaction().workerMemoryBytes()), Time.SYSTEM), gcIo);
         IngestContext context = new IngestContext(spec.getName(), current::get, registry, ingest, uploader, metrics, flushes, Map.of(),
                 new ChannelFences(), compaction);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test-" + spec.getName());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(IngestTopology.build(context), props, Instant.ofEpochMilli(1_000_000));
+        driver = new TopologyTestDriver(CollectionTopology.build(context), props, Instant.ofEpochMilli(1_000_000));
         dml = driver.createInputTopic(CollectionTopics.dml(spec.getName()), new ByteArraySerializer(), new ByteArraySerializer());
         segments = driver.createOutputTopic(CollectionTopics.segments(spec.getName()), new LongDeserializer(), segmentSerde.deserializer());
         dlq = driver.createOutputTopic(CollectionTopics.dlq(spec.getName()), new ByteArrayDeserializer(), new ByteArrayDeserializer());

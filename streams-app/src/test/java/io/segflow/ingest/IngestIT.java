@@ -3,7 +3,7 @@ package io.segflow.ingest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segflow.api.CollectionView;
 import io.segflow.app.SegflowApp;
-import io.segflow.catalog.SegmentView;
+import io.segflow.fanout.SegmentDescription;
 import io.segflow.collection.CollectionDefinition;
 import io.segflow.compaction.CompactionSettings;
 import io.segflow.config.SegflowConfig;
@@ -124,10 +124,10 @@ class IngestIT {
         }
     }
 
-    private static List<SegmentView> segments(String api, String collection) throws Exception {
+    private static List<SegmentDescription> segments(String api, String collection) throws Exception {
         Http.Answer answer = Http.get(api + "/collections/" + collection + "/segments");
         assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
-        return Arrays.asList(JSON.treeToValue(answer.body(), SegmentView[].class));
+        return Arrays.asList(JSON.treeToValue(answer.body(), SegmentDescription[].class));
     }
 
     private static void flush(String api, String collection) throws Exception {
@@ -143,13 +143,13 @@ class IngestIT {
 
             flush(app.endpoints().http(), "bulk");
 
-            List<SegmentView> segments = segments(app.endpoints().http(), "bulk");
+            List<SegmentDescription> segments = segments(app.endpoints().http(), "bulk");
             IngestAudit.Totals totals = IngestAudit.verify(spec, services.registry(), services.bootstrapServers(), services.minio(), segments);
             assertThat(totals.events()).isEqualTo(200_000);
             assertThat(totals.writtenRows() + totals.deletedAtFlush()).isEqualTo(totals.dmlRows());
-            assertThat(segments).filteredOn(s -> s.level().equals("L1")).extracting(SegmentView::sealReason).contains("capacity");
-            assertThat(segments).extracting(SegmentView::channel).containsOnly(0, 1, 2, 3);
-            assertThat(segments).extracting(SegmentView::partition).contains("_default", "hot", "*");
+            assertThat(segments).filteredOn(s -> s.level().equals("L1")).extracting(SegmentDescription::sealReason).contains("capacity");
+            assertThat(segments).extracting(SegmentDescription::channel).containsOnly(0, 1, 2, 3);
+            assertThat(segments).extracting(SegmentDescription::partition).contains("_default", "hot", "*");
         }
     }
 
@@ -167,11 +167,11 @@ class IngestIT {
 
             flush(b.endpoints().http(), "shared");
 
-            List<SegmentView> fromA = segments(a.endpoints().http(), "shared");
-            List<SegmentView> fromB = segments(b.endpoints().http(), "shared");
-            List<SegmentView> localToA = a.segments().segments("shared", true);
-            assertThat(fromA).extracting(SegmentView::id).containsExactlyInAnyOrderElementsOf(fromB.stream().map(SegmentView::id).toList());
-            assertThat(fromA).extracting(SegmentView::channel).containsOnly(0, 1, 2, 3);
+            List<SegmentDescription> fromA = segments(a.endpoints().http(), "shared");
+            List<SegmentDescription> fromB = segments(b.endpoints().http(), "shared");
+            List<SegmentDescription> localToA = a.segments().segments("shared", true);
+            assertThat(fromA).extracting(SegmentDescription::id).containsExactlyInAnyOrderElementsOf(fromB.stream().map(SegmentDescription::id).toList());
+            assertThat(fromA).extracting(SegmentDescription::channel).containsOnly(0, 1, 2, 3);
             assertThat(localToA).isNotEmpty().hasSizeLessThan(fromA.size());
             IngestAudit.Totals totals = IngestAudit.verify(spec, services.registry(), services.bootstrapServers(), services.minio(), fromA);
             assertThat(totals.events()).isEqualTo(40_000);

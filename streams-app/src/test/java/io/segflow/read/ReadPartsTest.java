@@ -1,5 +1,6 @@
 package io.segflow.read;
 
+import io.segflow.storage.FilePins;
 import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.SegmentLevel;
 import io.segflow.schema.SegmentState;

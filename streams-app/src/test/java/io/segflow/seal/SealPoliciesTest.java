@@ -26,19 +26,19 @@ class SealPoliciesTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         // what,                          bytes,      rows, ageMs,   idleMs, expected reason
-        "'small, young and busy',         1048576,    10,   1000,    10,     ''",
-        "'full',                          67108864,   10,   1000,    10,     capacity",
-        "'old',                           1048576,    10,   600000,  10,     lifetime",
-        "'idle and big enough',           1048576,    10,   1000,    60000,  idle",
-        "'idle but tiny',                 1000,       10,   1000,    60000,  ''",
-        "'four insert logs worth',        1000,       3001, 1000,    10,     binlog-files",
-        "'three insert logs worth',       1000,       3000, 1000,    10,     ''",
-        "'full and old: first reason',    67108864,   10,   600000,  10,     capacity",
+        "'small, young and busy',         1048576,    10,   1000,    10,     ",
+        "'full',                          67108864,   10,   1000,    10,     CAPACITY",
+        "'old',                           1048576,    10,   600000,  10,     LIFETIME",
+        "'idle and big enough',           1048576,    10,   1000,    60000,  IDLE",
+        "'idle but tiny',                 1000,       10,   1000,    60000,  ",
+        "'four insert logs worth',        1000,       3001, 1000,    10,     BINLOG_FILES",
+        "'three insert logs worth',       1000,       3000, 1000,    10,     ",
+        "'full and old: first reason',    67108864,   10,   600000,  10,     CAPACITY",
     })
-    void eachPolicyFiresOnItsOwnThreshold(String what, long bytes, long rows, long ageMs, long idleMs, String reason) {
+    void eachPolicyFiresOnItsOwnThreshold(String what, long bytes, long rows, long ageMs, long idleMs, SealReason reason) {
         List<SealDecision> decisions = decide(List.of(segment(7, bytes, rows, 0, ageMs, idleMs)), List.of());
 
-        if (reason == null || reason.isEmpty()) {
+        if (reason == null) {
             assertThat(decisions).isEmpty();
         } else {
             assertThat(decisions).containsExactly(new SealDecision(7, reason));
@@ -88,7 +88,7 @@ class SealPoliciesTest {
         // 600 newer than the middle's, none newer than the newest's.
         List<L0Batch> l0 = List.of(new L0Batch(200, 400, 1500, MB), new L0Batch(700, 800, 600, MB));
 
-        assertThat(decide(List.of(newest, middle, oldest), l0)).containsExactly(new SealDecision(1, SealPolicies.BLOCKING_L0));
+        assertThat(decide(List.of(newest, middle, oldest), l0)).containsExactly(new SealDecision(1, SealReason.BLOCKING_L0));
     }
 
     @Test
@@ -96,7 +96,7 @@ class SealPoliciesTest {
         List<L0Batch> l0 = List.of(new L0Batch(200, 400, 10, 9 * MB));
 
         assertThat(decide(List.of(segment(1, MB, 10, 100, 1000, 10)), l0)).extracting(SealDecision::reason)
-                .containsExactly(SealPolicies.BLOCKING_L0);
+                .containsExactly(SealReason.BLOCKING_L0);
     }
 
     @Test
@@ -112,7 +112,7 @@ class SealPoliciesTest {
                 segment(3, 50 * MB, 10, 0, 1000, 10), segment(4, 45 * MB, 10, 0, 1000, 10));
 
         // 210 MB > 200 MB: sealing the 60 MB one leaves 150 MB.
-        assertThat(decide(growing, List.of())).containsExactly(new SealDecision(1, SealPolicies.CHANNEL_GROWING_TOTAL));
+        assertThat(decide(growing, List.of())).containsExactly(new SealDecision(1, SealReason.CHANNEL_GROWING_TOTAL));
     }
 
     @Test
@@ -120,6 +120,6 @@ class SealPoliciesTest {
         SegmentView fullAndOld = segment(1, 64 * MB, 5000, 0, 700_000, 100_000);
         SegmentView fine = segment(2, MB / 2, 10, 0, 1000, 10);
 
-        assertThat(decide(List.of(fullAndOld, fine), List.of())).containsExactly(new SealDecision(1, SealPolicies.CAPACITY));
+        assertThat(decide(List.of(fullAndOld, fine), List.of())).containsExactly(new SealDecision(1, SealReason.CAPACITY));
     }
 }

@@ -2,7 +2,7 @@ package io.segflow.testing;
 
 import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
-import io.segflow.catalog.SegmentView;
+import io.segflow.fanout.SegmentDescription;
 import io.segflow.collection.CollectionTopics;
 import io.segflow.ingest.FlushBarrier;
 import io.segflow.schema.CollectionSpec;
@@ -52,7 +52,7 @@ public final class IngestAudit {
     }
 
     public static Totals verify(CollectionSpec spec, SchemaRegistryClient registry, String bootstrap, MinioClient s3,
-                                List<SegmentView> segments) throws Exception {
+                                List<SegmentDescription> segments) throws Exception {
         Map<Position, Object> rowPks = new HashMap<>();
         Map<Position, Object> deletePks = new HashMap<>();
         long events = readDml(spec, registry, bootstrap, rowPks, deletePks);
@@ -61,7 +61,7 @@ public final class IngestAudit {
         Map<Position, Object> written = new HashMap<>();
         Map<Position, Object> deltas = new HashMap<>();
         long deletedAtFlush = 0;
-        for (SegmentView segment : segments) {
+        for (SegmentDescription segment : segments) {
             if (segment.level().equals("L0")) {
                 for (DeltaEntry entry : AvroFiles.read(object(s3, segment.deltaLogPaths().get(0)), DeltaEntry.class)) {
                     Position at = new Position(segment.channel(), entry.getPosition());

@@ -11,6 +11,7 @@ import io.segflow.registry.SchemaRegistryService;
 import io.segflow.schema.registry.CompatibilityLevel;
 import io.segflow.schema.registry.RestSchemaRegistryClient;
 import io.segflow.storage.ObjectStorage;
+import io.segflow.storage.S3ObjectStorage;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -48,7 +49,7 @@ public final class SharedServices implements AutoCloseable {
         registryServer = SchemaRegistryServer.start(registryService, "127.0.0.1", 0);
         registry = new RestSchemaRegistryClient(registryUrl());
         minio = MinioClient.builder().endpoint(s3.endpoint()).credentials(ACCESS_KEY, SECRET_KEY).build();
-        try (ObjectStorage storage = new ObjectStorage(s3.endpoint(), ACCESS_KEY, SECRET_KEY, "us-east-1", "segflow")) {
+        try (ObjectStorage storage = new S3ObjectStorage(s3.endpoint(), ACCESS_KEY, SECRET_KEY, "us-east-1", "segflow")) {
             storage.ensureBucket();
         }
     }

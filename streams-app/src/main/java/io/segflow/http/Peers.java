@@ -1,7 +1,8 @@
-package io.segflow.catalog;
+package io.segflow.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.common.net.UrlEscapers;
 import org.apache.kafka.streams.state.HostInfo;
 
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /** Calls the HTTP API of another instance, found through Kafka Streams metadata (application.server). */
 public final class Peers {
@@ -22,6 +25,12 @@ public final class Peers {
         this.json = json;
     }
 
+    /** A path of the API from its segments, each percent-encoded: a collection name or an id can hold any character. */
+    public static String path(String... segments) {
+        return Arrays.stream(segments).map(UrlEscapers.urlPathSegmentEscaper()::escape).collect(Collectors.joining("/", "/", ""));
+    }
+
+    /** GET {@code path} (built by {@link #path}, with its query) on {@code host}; the JSON answer, or an exception unless 200. */
     public JsonNode get(HostInfo host, String path) {
         return send(host, "GET", path, HttpRequest.BodyPublishers.noBody());
     }

@@ -1,4 +1,4 @@
-package io.segflow.segment;
+package io.segflow.seal;
 
 /** A fraction in [0, 1) derived from a segment id alone: stable across restarts, spread across ids. */
 public final class Jitter {

@@ -1,4 +1,4 @@
-package io.segflow.read;
+package io.segflow.storage;
 
 import java.util.Collection;
 import java.util.List;

@@ -24,14 +24,15 @@ import java.util.function.ToIntFunction;
  * Two sub-topologies, both partitioned by channel: ingest and coordinator (sources {@code C.dml}
  * and {@code C.compaction-results}), and the compaction stream (source {@code C.compaction-tasks}).
  */
-public final class IngestTopology {
+public final class CollectionTopology {
     private static final String SOURCE = "dml";
+    private static final String RESULTS_SOURCE = "compaction-results";
     private static final String PROCESSOR = "ingest";
     private static final String TASKS_SOURCE = "compaction-tasks";
     private static final String COMPACTION = "compaction";
     private static final String RESULTS_OUT = "results-out";
 
-    private IngestTopology() {
+    private CollectionTopology() {
     }
 
     public static Topology build(IngestContext ingest) {
@@ -41,9 +42,10 @@ public final class IngestTopology {
         Serde<CompactionResult> resultSerde = AvroSerdes.specific(ingest.registry(), CompactionResult.class);
         Serde<CompactionEntry> entrySerde = AvroSerdes.specific(ingest.registry(), CompactionEntry.class);
         Topology topology = new Topology();
-        topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), CollectionTopics.dml(collection),
+        topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), ChannelInput.dml(), CollectionTopics.dml(collection));
+        topology.addSource(RESULTS_SOURCE, Serdes.ByteArray().deserializer(), ChannelInput.results(resultSerde.deserializer()),
                 CollectionTopics.compactionResults(collection));
-        topology.addProcessor(PROCESSOR, () -> new ChannelProcessor(ingest, resultSerde.deserializer()), SOURCE);
+        topology.addProcessor(PROCESSOR, () -> new ChannelTask(ingest), SOURCE, RESULTS_SOURCE);
         topology.addStateStore(RowStore.builder(IngestStores.ROWS, ingest.settings().rowsMemtableBytes()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IngestStores.L0),
                 Serdes.Long(), Serdes.ByteArray()).withCachingDisabled(), PROCESSOR);
@@ -53,13 +55,13 @@ public final class IngestTopology {
                 Serdes.String(), Serdes.Long()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IngestStores.COMPACTIONS),
                 Serdes.String(), entrySerde), PROCESSOR);
-        topology.addSink(ChannelProcessor.SEGMENTS_OUT, CollectionTopics.segments(collection),
+        topology.addSink(ChannelTask.SEGMENTS_OUT, CollectionTopics.segments(collection),
                 anything(Serdes.Long().serializer()), anything(segmentSerde.serializer()), PROCESSOR);
-        topology.addSink(ChannelProcessor.DLQ_OUT, CollectionTopics.dlq(collection),
+        topology.addSink(ChannelTask.DLQ_OUT, CollectionTopics.dlq(collection),
                 anything(Serdes.ByteArray().serializer()), anything(Serdes.ByteArray().serializer()), PROCESSOR);
-        topology.addSink(ChannelProcessor.TASKS_OUT, CollectionTopics.compactionTasks(collection),
+        topology.addSink(ChannelTask.TASKS_OUT, CollectionTopics.compactionTasks(collection),
                 anything(Serdes.String().serializer()), anything(taskSerde.serializer()),
-                IngestTopology.<Object, Object>toChannel(task -> ((CompactionTask) task).getChannel()), PROCESSOR);
+                CollectionTopology.<Object, Object>toChannel(task -> ((CompactionTask) task).getChannel()), PROCESSOR);
 
         CompactionStream.Context stream = new CompactionStream.Context(ingest.spec(), ingest.compaction().settings(),
                 ingest.compaction().workers(), ingest.compaction().worker(), ingest.metrics(), ingest.settings().tickMs());

@@ -1,6 +1,5 @@
 package io.segflow.ingest;
 
-import io.segflow.embedded.EmbeddedS3;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.DeltaEntry;
 import io.segflow.schema.InMemorySchemaRegistry;
@@ -13,17 +12,13 @@ import io.segflow.schema.SegmentStats;
 import io.segflow.schema.TestCollections;
 import io.segflow.schema.dml.DmlRecords;
 import io.segflow.schema.dml.PrimaryKeys;
-import io.segflow.seal.SealPolicies;
+import io.segflow.seal.SealReason;
 import io.segflow.storage.AvroFiles;
-import io.segflow.storage.ObjectStorage;
-import io.segflow.testing.IngestAudit;
-import io.segflow.embedded.FreePorts;
+import io.segflow.testing.InMemoryObjectStorage;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,29 +33,13 @@ import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-class IngestTopologyTest {
-    @TempDir
-    static Path s3Dir;
-    static EmbeddedS3 s3;
-    static ObjectStorage storage;
+class CollectionTopologyTest {
+    private final InMemoryObjectStorage storage = new InMemoryObjectStorage(System::currentTimeMillis);
 
     @TempDir
     Path stateDir;
     private IngestDriver ingest;
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-
-    @BeforeAll
-    static void startS3() throws Exception {
-        s3 = EmbeddedS3.start(s3Dir, "127.0.0.1", FreePorts.next(), "segflow", "segflow-secret");
-        storage = new ObjectStorage(s3.endpoint(), "segflow", "segflow-secret", "us-east-1", "segflow");
-        storage.ensureBucket();
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        storage.close();
-        s3.close();
-    }
 
     @AfterEach
     void closeDriver() {
@@ -97,7 +76,7 @@ class IngestTopologyTest {
         SegmentInfo segment = ingest.flushed().get(0);
         assertThat(segment.getState()).isEqualTo(SegmentState.FLUSHED);
         assertThat(segment.getLevel()).isEqualTo(SegmentLevel.L1);
-        assertThat(segment.getSealReason()).isEqualTo(SealPolicies.CAPACITY);
+        assertThat(segment.getSealReason()).isEqualTo(SealReason.CAPACITY.label());
         assertThat(segment.getRows()).isBetween(14L, 25L);
         assertThat(segment.getInsertLogPaths()).singleElement().asString().startsWith("capacity/0/" + segment.getId() + "/insert_log/");
         List<GenericRecord> rows = AvroFiles.read(object(segment.getInsertLogPaths().get(0)));
@@ -120,7 +99,7 @@ class IngestTopologyTest {
         ingest.advance(Duration.ofSeconds(31));
         ingest.tickUntil(() -> !ingest.flushed().isEmpty());
 
-        assertThat(ingest.flushed()).singleElement().satisfies(s -> assertThat(s.getSealReason()).isEqualTo(SealPolicies.LIFETIME));
+        assertThat(ingest.flushed()).singleElement().satisfies(s -> assertThat(s.getSealReason()).isEqualTo(SealReason.LIFETIME.label()));
     }
 
     @Test
@@ -138,7 +117,7 @@ class IngestTopologyTest {
         assertThat(ingest.flushed()).singleElement().satisfies(s -> {
             assertThat(s.getPartition()).isEqualTo("hot");
             assertThat(s.getRows()).isEqualTo(4);
-            assertThat(s.getSealReason()).isEqualTo(SealPolicies.IDLE);
+            assertThat(s.getSealReason()).isEqualTo(SealReason.IDLE.label());
         });
     }
 
@@ -152,7 +131,7 @@ class IngestTopologyTest {
         ingest.tickUntil(() -> !ingest.flushed().isEmpty());
 
         SegmentInfo segment = ingest.flushed().get(0);
-        assertThat(segment.getSealReason()).isEqualTo(SealPolicies.BINLOG_FILES);
+        assertThat(segment.getSealReason()).isEqualTo(SealReason.BINLOG_FILES.label());
         assertThat(segment.getInsertLogPaths()).hasSize(3);
         assertThat(AvroFiles.read(object(segment.getInsertLogPaths().get(2)))).hasSize(1);
     }
@@ -168,7 +147,7 @@ class IngestTopologyTest {
         ingest.tickUntil(() -> !ingest.flushed().isEmpty());
 
         assertThat(ingest.flushed()).filteredOn(s -> s.getLevel() == SegmentLevel.L1).singleElement()
-                .satisfies(s -> assertThat(s.getSealReason()).isEqualTo(SealPolicies.BLOCKING_L0));
+                .satisfies(s -> assertThat(s.getSealReason()).isEqualTo(SealReason.BLOCKING_L0.label()));
     }
 
     @Test
@@ -183,7 +162,7 @@ class IngestTopologyTest {
 
         assertThat(ingest.flushed()).singleElement().satisfies(s -> {
             assertThat(s.getPartition()).isEqualTo("hot");
-            assertThat(s.getSealReason()).isEqualTo(SealPolicies.CHANNEL_GROWING_TOTAL);
+            assertThat(s.getSealReason()).isEqualTo(SealReason.CHANNEL_GROWING_TOTAL.label());
         });
     }
 
@@ -198,7 +177,7 @@ class IngestTopologyTest {
 
         SegmentInfo l0 = ingest.flushed().stream().filter(s -> s.getLevel() == SegmentLevel.L0).findFirst().orElseThrow();
         assertThat(l0.getRows()).isEqualTo(3);
-        assertThat(l0.getSealReason()).isEqualTo("l0-entries");
+        assertThat(l0.getSealReason()).isEqualTo(SealReason.L0_ENTRIES.label());
         assertThat(l0.getMinPosition()).isEqualTo(0);
         assertThat(l0.getMaxPosition()).isEqualTo(2);
         assertThat(l0.getInsertLogPaths()).isEmpty();
@@ -219,7 +198,7 @@ class IngestTopologyTest {
         ingest.tickUntil(() -> ingest.flushes.channelsDone("f1").contains(0));
 
         SegmentInfo segment = ingest.flushed().stream().filter(s -> s.getLevel() == SegmentLevel.L1).findFirst().orElseThrow();
-        assertThat(segment.getSealReason()).isEqualTo(SealPolicies.FLUSH);
+        assertThat(segment.getSealReason()).isEqualTo(SealReason.FLUSH.label());
         assertThat(segment.getDeletedAtFlush()).isEqualTo(2);
         assertThat(segment.getRows()).isEqualTo(1);
         List<GenericRecord> rows = AvroFiles.read(object(segment.getInsertLogPaths().get(0)));
@@ -317,8 +296,8 @@ class IngestTopologyTest {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
-    private static byte[] object(String path) throws Exception {
-        return IngestAudit.object(storage.client(), path);
+    private byte[] object(String path) {
+        return storage.get(path);
     }
 
 }

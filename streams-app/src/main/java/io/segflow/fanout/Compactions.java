@@ -1,25 +1,28 @@
-package io.segflow.catalog;
+package io.segflow.fanout;
 
+import io.segflow.catalog.SegmentGroups;
+import io.segflow.http.Peers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segflow.compaction.ChannelCompactions;
 import io.segflow.compaction.CompactionPlan;
 import io.segflow.compaction.CompactionPlanner;
-import io.segflow.compaction.CompactionRequests;
+import io.segflow.ingest.CompactionRequests;
 import io.segflow.compaction.CompactionView;
 import io.segflow.compaction.FlushedSegment;
 import io.segflow.compaction.ManualCompaction;
 import io.segflow.compaction.TaskState;
-import io.segflow.http.HttpError;
 import io.segflow.ingest.ControlRecords;
-import io.segflow.ingest.IngestPipeline;
-import io.segflow.ingest.IngestPipelines;
+import io.segflow.ingest.CollectionPipeline;
+import io.segflow.ingest.CollectionPipelines;
 import io.segflow.ingest.IngestStores;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.CompactionEntry;
+import io.segflow.schema.CompactionType;
 import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.SegmentLevel;
 import io.segflow.schema.SegmentState;
+import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -52,12 +55,15 @@ public final class Compactions {
                            String reason, String error) {
     }
 
-    private final IngestPipelines pipelines;
+    private final CollectionPipelines pipelines;
     private final Peers peers;
     private final ObjectMapper json;
     private final ControlRecords control;
+    private final Time time;
 
-    public Compactions(IngestPipelines pipelines, ObjectMapper json, ControlRecords control) {
+    /** @param time what a dry run judges TTL expiry and reclaim deadlines against */
+    public Compactions(CollectionPipelines pipelines, ObjectMapper json, ControlRecords control, Time time) {
+        this.time = time;
         this.pipelines = pipelines;
         this.peers = new Peers(json);
         this.json = json;
@@ -76,11 +82,11 @@ public final class Compactions {
 
     /** The plans {@code request} would make now, with bytes to read and write and rows to drop, on every instance (or this one). */
     public Map<String, Object> dryRun(CollectionSpec spec, ManualCompaction request, boolean localOnly) {
-        IngestPipeline pipeline = pipelines.ensure(spec.getName());
+        CollectionPipeline pipeline = pipelines.ensure(spec.getName());
         List<PlannedRewrite> plans = new ArrayList<>(Queryable.query(pipeline, () -> localDryRun(pipeline, spec, request)));
         if (!localOnly) {
             for (HostInfo peer : pipeline.otherInstances()) {
-                JsonNode remote = peers.post(peer, "/collections/" + spec.getName() + "/compact?scope=local", dryRunBody(request));
+                JsonNode remote = peers.post(peer, Peers.path("collections", spec.getName(), "compact") + "?scope=local", dryRunBody(request));
                 remote.path("plans").forEach(plan -> plans.add(json.convertValue(plan, PlannedRewrite.class)));
             }
         }
@@ -95,40 +101,33 @@ public final class Compactions {
         return answer;
     }
 
-    private List<PlannedRewrite> localDryRun(IngestPipeline pipeline, CollectionSpec spec, ManualCompaction request) {
+    private List<PlannedRewrite> localDryRun(CollectionPipeline pipeline, CollectionSpec spec, ManualCompaction request) {
         List<PlannedRewrite> plans = new ArrayList<>();
-        long now = System.currentTimeMillis();
+        long now = time.milliseconds();
         for (int channel : pipeline.localChannels()) {
             if (!request.covers(channel)) {
                 continue;
             }
-            List<SegmentInfo> flushed = new ArrayList<>();
-            long minUnflushedRows = Long.MAX_VALUE;
+            List<SegmentInfo> all = new ArrayList<>();
             ReadOnlyKeyValueStore<Long, SegmentInfo> segments = pipeline.store(IngestStores.SEGMENTS, channel);
-            try (KeyValueIterator<Long, SegmentInfo> all = segments.all()) {
-                while (all.hasNext()) {
-                    SegmentInfo s = all.next().value;
-                    if (s.getState() == SegmentState.FLUSHED) {
-                        flushed.add(s);
-                    } else if (s.getState() != SegmentState.DROPPED && s.getLevel() != SegmentLevel.L0) {
-                        minUnflushedRows = Math.min(minUnflushedRows, s.getMinPosition());
-                    }
-                }
+            try (KeyValueIterator<Long, SegmentInfo> iterator = segments.all()) {
+                iterator.forEachRemaining(kv -> all.add(kv.value));
             }
+            SegmentGroups groups = SegmentGroups.of(all);
             Set<Long> busy = new HashSet<>();
             entries(pipeline, channel).stream().filter(e -> !TaskState.valueOf(e.getState()).releasedInputs()).forEach(e -> busy.addAll(e.getTask().getInputs()));
-            CompactionView view = CompactionPlanner.view(channel, flushed, busy, minUnflushedRows, spec.getSchemaVersion(), spec.getTtlMs(), now);
+            CompactionView view = CompactionPlanner.view(channel, groups.allFlushed(), busy, groups.minUnflushedRowPosition(), spec.getSchemaVersion(), spec.getTtlMs(), now);
             Map<Long, FlushedSegment> byId = new HashMap<>();
             view.segments().forEach(s -> byId.put(s.id(), s));
             for (CompactionPlan plan : CompactionPlanner.manual(request, pipeline.compactionSettings().thresholds(spec), view,
                     spec.getClusteringKey() != null)) {
                 List<FlushedSegment> inputs = plan.inputs().stream().map(byId::get).toList();
-                boolean l0 = plan.type().name().equals("L0_DELETE");
+                boolean l0 = plan.type() == CompactionType.L0_DELETE;
                 long read = inputs.stream().mapToLong(s -> s.bytes() + s.deltaBytes()).sum();
                 long write = l0 ? inputs.stream().mapToLong(FlushedSegment::bytes).sum() : inputs.stream().mapToLong(FlushedSegment::liveBytes).sum();
                 long drop = l0 ? 0 : inputs.stream().mapToLong(s -> Math.min(s.rows(), s.deletedRows() + s.expiredRows())).sum();
                 plans.add(new PlannedRewrite(channel, plan.partition(), plan.type().name(), plan.inputs(), plan.targets(),
-                        plan.targetLevel().name(), plan.priority(), plan.reason(), read, write, drop));
+                        plan.targetLevel().name(), plan.priority(), plan.reason().label(), read, write, drop));
             }
         }
         return plans;
@@ -136,7 +135,7 @@ public final class Compactions {
 
     /** The state of request {@code id}: by task, with counts by state, from every instance (or this one). */
     public Map<String, Object> status(CollectionSpec spec, String id, boolean localOnly) {
-        IngestPipeline pipeline = pipelines.ensure(spec.getName());
+        CollectionPipeline pipeline = pipelines.ensure(spec.getName());
         List<TaskView> tasks = new ArrayList<>();
         Set<Integer> planned = new HashSet<>();
         int[] expected = {0};
@@ -158,7 +157,7 @@ public final class Compactions {
         });
         if (!localOnly) {
             for (HostInfo peer : pipeline.otherInstances()) {
-                JsonNode remote = peers.get(peer, "/collections/" + spec.getName() + "/compactions/" + id + "?scope=local");
+                JsonNode remote = peers.get(peer, Peers.path("collections", spec.getName(), "compactions", id) + "?scope=local");
                 remote.path("plannedChannels").forEach(channel -> planned.add(channel.asInt()));
                 expected[0] = Math.max(expected[0], remote.path("channels").asInt());
                 remote.path("plans").forEach(task -> tasks.add(json.convertValue(task, TaskView.class)));
@@ -197,7 +196,7 @@ public final class Compactions {
                 entry.getError());
     }
 
-    private static List<CompactionEntry> entries(IngestPipeline pipeline, int channel) {
+    private static List<CompactionEntry> entries(CollectionPipeline pipeline, int channel) {
         List<CompactionEntry> entries = new ArrayList<>();
         ReadOnlyKeyValueStore<String, CompactionEntry> store = pipeline.store(IngestStores.COMPACTIONS, channel);
         try (KeyValueIterator<String, CompactionEntry> all = store.all()) {
@@ -208,8 +207,8 @@ public final class Compactions {
 
     private static List<Integer> channels(CollectionSpec spec, ManualCompaction request) {
         if (request.channel() != null && (request.channel() < 0 || request.channel() >= spec.getChannels())) {
-            throw new HttpError(400, Map.of("error", "channel " + request.channel() + " does not exist: " + spec.getName() + " has channels 0.."
-                    + (spec.getChannels() - 1)));
+            throw new IllegalArgumentException("channel " + request.channel() + " does not exist: " + spec.getName() + " has channels 0.."
+                    + (spec.getChannels() - 1));
         }
         return IntStream.range(0, spec.getChannels()).filter(request::covers).boxed().toList();
     }

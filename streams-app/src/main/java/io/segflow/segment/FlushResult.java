@@ -1,4 +1,4 @@
-package io.segflow.storage;
+package io.segflow.segment;
 
 import java.util.List;
 

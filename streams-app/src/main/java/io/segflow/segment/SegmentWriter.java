@@ -1,36 +1,39 @@
 package io.segflow.segment;
 
+import io.segflow.catalog.CatalogChange;
+import io.segflow.catalog.ChannelCatalog;
 import io.segflow.schema.PkType;
 import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.SegmentLevel;
 import io.segflow.schema.SegmentState;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.seal.L0Batch;
+import io.segflow.seal.SealReason;
 import io.segflow.seal.SegmentView;
-import io.segflow.storage.FlushResult;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
- * The segments of one channel, owned by its ingest task, the single writer of their metadata.
- * Active segments (growing, sealed, flushing) are kept in memory and in the segments store; the
- * rows of growing and sealed L1 segments are in the row store until their flush completes. A
- * growing segment's counters are written to the store at each {@link #checkpoint}. When a task
- * starts, the row store (empty at every start) is rebuilt ({@link #restoreRow}) and the counters
- * recounted from it ({@link #recount}), which is always exact.
+ * The ingest step's side of a channel's segments: rows go into the growing segment of their
+ * partition and into the row store until their segment's flush completes. A growing segment's
+ * counters change with every row, so this class owns them while it grows and hands them to the
+ * {@link ChannelCatalog} at each {@link #checkpoint} and when it seals; every other change of
+ * state (open, seal, flushing, flushed) is a change the catalog applies. When a task starts, the
+ * row store (empty at every start) is rebuilt ({@link #restoreRow}) and the counters recounted
+ * from it ({@link #recount}), which is always exact.
  */
-public final class ChannelSegments {
+public final class SegmentWriter {
     public static final String L0_PARTITION = "*";
     private static final String SEGMENT_COUNTER = "segment.counter";
     private static final int ROW_BATCH = 1024;
@@ -38,52 +41,40 @@ public final class ChannelSegments {
     private final String collection;
     private final int channel;
     private final PkType pkType;
-    private final KeyValueStore<Long, SegmentInfo> segments;
+    private final ChannelCatalog catalog;
     private final KeyValueStore<String, Long> meta;
     private final RowStore rows;
-    private final Map<Long, SegmentInfo> active = new LinkedHashMap<>();
-    private final Map<String, Long> growingByPartition = new HashMap<>();
+    /** Growing segments by partition: their counters are this class's until they seal. */
+    private final Map<String, SegmentInfo> growing = new LinkedHashMap<>();
     private final Map<Long, PkRange> pkRanges = new HashMap<>();
-    private final List<L0Batch> flushedL0 = new ArrayList<>();
     private final Set<Long> dirty = new HashSet<>();
-    /** Active segments in state Sealed: checked for every record by backpressure. */
-    private int sealedCount;
     /** The highest position any segment held when the task started. */
     private long highestPosition = -1;
     /** Rows not yet in the row store: written in batches, since a task start rebuilds the store from C.dml anyway. */
     private final List<KeyValue<Bytes, byte[]>> pendingRows = new ArrayList<>();
+    /** While the row store is rebuilt: the L1 segments not yet flushed, whose rows it must hold again. */
+    private List<SegmentInfo> replayTargets = List.of();
 
-    public ChannelSegments(String collection, int channel, PkType pkType, KeyValueStore<Long, SegmentInfo> segments,
-                           KeyValueStore<String, Long> meta, RowStore rows) {
+    public SegmentWriter(String collection, int channel, PkType pkType, ChannelCatalog catalog, KeyValueStore<String, Long> meta,
+                         RowStore rows) {
         this.collection = collection;
         this.channel = channel;
         this.pkType = pkType;
-        this.segments = segments;
+        this.catalog = catalog;
         this.meta = meta;
         this.rows = rows;
     }
 
+    /** Takes over the growing segments of the (restored) catalog, before the row store is rebuilt. */
     public void restore() {
-        try (KeyValueIterator<Long, SegmentInfo> all = segments.all()) {
-            while (all.hasNext()) {
-                SegmentInfo info = all.next().value;
-                highestPosition = Math.max(highestPosition, info.getMaxPosition());
-                if (info.getState() == SegmentState.FLUSHED && info.getLevel() == SegmentLevel.L0) {
-                    flushedL0.add(batchOf(info));
-                } else if (info.getState() != SegmentState.FLUSHED && info.getState() != SegmentState.DROPPED) {
-                    // A crash between Flushing and Flushed leaves the upload to be done again.
-                    if (info.getState() == SegmentState.FLUSHING) {
-                        info.setState(SegmentState.SEALED);
-                    }
-                    active.put(info.getId(), info);
-                    if (info.getState() == SegmentState.GROWING) {
-                        growingByPartition.put(info.getPartition(), info.getId());
-                    } else {
-                        sealedCount++;
-                    }
-                }
-            }
+        for (SegmentInfo segment : catalog.all()) {
+            highestPosition = Math.max(highestPosition, segment.getMaxPosition());
         }
+        catalog.inState(SegmentState.GROWING).forEach(s -> growing.put(s.getPartition(), s));
+        List<SegmentInfo> targets = new ArrayList<>(growing.values());
+        Stream.of(SegmentState.SEALED, SegmentState.FLUSHING).flatMap(state -> catalog.inState(state).stream())
+                .filter(s -> s.getLevel() != SegmentLevel.L0).forEach(targets::add);
+        replayTargets = targets;
     }
 
     /** The highest position of a row or delete the segments held when the task started (after {@link #recount}), or -1. */
@@ -93,18 +84,21 @@ public final class ChannelSegments {
 
     /** The first position of a row the row store must hold, or {@link Long#MAX_VALUE}. */
     public long minUnflushedRowPosition() {
-        return active.values().stream().filter(s -> s.getLevel() != SegmentLevel.L0).mapToLong(SegmentInfo::getMinPosition)
-                .min().orElse(Long.MAX_VALUE);
+        return catalog.minUnflushedPosition(true);
+    }
+
+    /** The smallest position held by a segment not yet flushed, or {@link Long#MAX_VALUE}. */
+    public long minUnflushedPosition() {
+        return catalog.minUnflushedPosition(false);
     }
 
     /**
-     * Puts a row read again from the DML topic into the active segment of its partition whose
+     * Puts a row read again from the DML topic into the unflushed segment of its partition whose
      * range holds its position; false if no such segment (its segment is flushed).
      */
     public boolean restoreRow(String partition, StoredRow row) {
-        for (SegmentInfo info : active.values()) {
-            boolean holds = info.getLevel() != SegmentLevel.L0 && info.getPartition().equals(partition)
-                    && row.position() >= info.getMinPosition()
+        for (SegmentInfo info : replayTargets) {
+            boolean holds = info.getPartition().equals(partition) && row.position() >= info.getMinPosition()
                     && (info.getState() == SegmentState.GROWING || row.position() <= info.getMaxPosition());
             if (holds) {
                 buffer(StoredRow.key(info.getId(), row.position()), row.encode());
@@ -114,10 +108,19 @@ public final class ChannelSegments {
         return false;
     }
 
-    /** Recounts the rows, bytes and key range of active L1 segments from the row store. */
+    /** Recounts the rows, bytes and key range of unflushed L1 segments from the rebuilt row store. */
     public void recount() {
         writePendingRows();
-        active.values().stream().filter(s -> s.getLevel() != SegmentLevel.L0).forEach(this::recount);
+        for (SegmentInfo info : replayTargets) {
+            recount(info);
+            if (info.getState() == SegmentState.GROWING) {
+                dirty.add(info.getId());
+            } else {
+                catalog.apply(CatalogChange.put(info));
+            }
+        }
+        replayTargets = List.of();
+        checkpoint();
     }
 
     private void recount(SegmentInfo info) {
@@ -135,14 +138,20 @@ public final class ChannelSegments {
         }
         info.setRows(count);
         info.setBytes(bytes);
-        pkRanges.put(info.getId(), pks);
+        if (info.getState() == SegmentState.GROWING) {
+            pkRanges.put(info.getId(), pks);
+        }
         highestPosition = Math.max(highestPosition, info.getMaxPosition());
     }
 
     /** Appends a row to the growing segment of {@code partition}, opening one if there is none; returns its id. */
     public long append(String partition, StoredRow row, Object pk, int schemaVersion, long nowMs) {
-        Long id = growingByPartition.get(partition);
-        SegmentInfo info = id == null ? open(partition, SegmentLevel.L1, row.position(), schemaVersion, nowMs) : active.get(id);
+        SegmentInfo info = growing.get(partition);
+        if (info == null) {
+            info = open(partition, SegmentLevel.L1, row.position(), schemaVersion, nowMs);
+            catalog.apply(CatalogChange.put(info));
+            growing.put(partition, info);
+        }
         buffer(StoredRow.key(info.getId(), row.position()), row.encode());
         info.setRows(info.getRows() + 1);
         info.setBytes(info.getBytes() + row.storedBytes());
@@ -163,79 +172,68 @@ public final class ChannelSegments {
         return SegmentIds.id(counter, channel);
     }
 
-    /** Ids of the segments not yet flushed: their files may be being written. */
-    public Set<Long> activeIds() {
-        return Set.copyOf(active.keySet());
-    }
-
     private SegmentInfo open(String partition, SegmentLevel level, long position, int schemaVersion, long nowMs) {
-        SegmentInfo info = SegmentInfo.newBuilder()
+        return SegmentInfo.newBuilder()
                 .setId(allocateId()).setCollection(collection).setChannel(channel).setPartition(partition)
                 .setLevel(level).setState(level == SegmentLevel.L0 ? SegmentState.SEALED : SegmentState.GROWING)
                 .setRows(0).setMinPosition(position).setMaxPosition(position)
                 .setCreatedAtMs(nowMs).setLastWriteMs(nowMs).setSchemaVersion(schemaVersion).build();
-        active.put(info.getId(), info);
-        if (level == SegmentLevel.L1) {
-            growingByPartition.put(partition, info.getId());
-        } else {
-            sealedCount++;
-        }
-        segments.put(info.getId(), info);
-        return info;
     }
 
     /** A sealed L0 segment for the deletes of {@code batch}, to be flushed. */
-    public SegmentInfo openL0(L0Batch batch, String reason, int schemaVersion, long oldestDeleteMs, long nowMs) {
+    public SegmentInfo openL0(L0Batch batch, SealReason reason, int schemaVersion, long oldestDeleteMs, long nowMs) {
         SegmentInfo info = open(L0_PARTITION, SegmentLevel.L0, batch.minPosition(), schemaVersion, nowMs);
         info.setOldestDeleteMs(oldestDeleteMs);
         info.setMaxPosition(batch.maxPosition());
         info.setRows(batch.entries());
         info.setBytes(batch.bytes());
-        info.setSealReason(reason);
-        segments.put(info.getId(), info);
+        info.setSealReason(reason.label());
+        catalog.apply(CatalogChange.put(info));
         return info;
     }
 
+    /** The growing segments as seal policies see them. */
     public List<SegmentView> growing() {
-        return growingByPartition.values().stream().map(active::get)
+        return growing.values().stream()
                 .map(s -> new SegmentView(s.getId(), s.getPartition(), s.getRows(), s.getBytes(), s.getMinPosition(),
                         s.getCreatedAtMs(), s.getLastWriteMs()))
                 .toList();
     }
 
-    /** An L0 segment compaction dropped: its deletes have moved into the segments they reach. */
-    public void l0Dropped(SegmentInfo info) {
-        flushedL0.remove(batchOf(info));
-    }
-
     /** Deletes not yet applied to older segments: flushed and flushing L0 segments (the buffer is the caller's). */
     public List<L0Batch> l0Batches() {
-        List<L0Batch> batches = new ArrayList<>(flushedL0);
-        active.values().stream().filter(s -> s.getLevel() == SegmentLevel.L0).map(ChannelSegments::batchOf).forEach(batches::add);
-        return batches;
+        return Stream.of(SegmentState.FLUSHED, SegmentState.SEALED, SegmentState.FLUSHING)
+                .flatMap(state -> catalog.inState(state, SegmentLevel.L0).stream()).map(SegmentWriter::batchOf).toList();
     }
 
-    public SegmentInfo seal(long id, String reason) {
-        SegmentInfo info = active.get(id);
-        if (info.getState() == SegmentState.GROWING) {
-            sealedCount++;
-        }
+    /** Seals the growing segment {@code id} for {@code reason}; no row joins it after this. */
+    public void seal(long id, SealReason reason) {
+        SegmentInfo info = growing.values().stream().filter(s -> s.getId() == id).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("segment " + id + " of channel " + channel + " is not growing"));
         info.setState(SegmentState.SEALED);
-        info.setSealReason(reason);
-        growingByPartition.remove(info.getPartition(), id);
+        info.setSealReason(reason.label());
+        growing.remove(info.getPartition());
         pkRanges.remove(id);
         dirty.remove(id);
-        segments.put(id, info);
-        return info;
+        catalog.apply(CatalogChange.put(info));
     }
 
     /** Sealed segments waiting for their upload, oldest first. */
-    public Collection<SegmentInfo> waiting() {
-        return active.values().stream().filter(s -> s.getState() == SegmentState.SEALED).toList();
+    public List<SegmentInfo> awaitingUpload() {
+        return catalog.inState(SegmentState.SEALED);
     }
 
-    public SegmentInfo get(long id) {
-        return active.get(id);
+    /** Segments sealed and not yet flushed: waiting for their upload or being uploaded. Constant time. */
+    public int unflushedSealed() {
+        return catalog.count(SegmentState.SEALED) + catalog.count(SegmentState.FLUSHING);
+    }
+
+    /** Segment {@code id}'s upload starts: Sealed → Flushing. */
+    public SegmentInfo startFlush(long id) {
+        SegmentInfo info = catalog.get(id).orElseThrow();
+        info.setState(SegmentState.FLUSHING);
+        catalog.apply(CatalogChange.put(info));
+        return info;
     }
 
     private void buffer(Bytes key, byte[] row) {
@@ -264,20 +262,18 @@ public final class ChannelSegments {
     }
 
     /**
-     * Records a completed upload: Sealed → Flushing → Flushed, the file paths and sizes, and (L1)
-     * the segment's rows leave the row store. Returns the Flushed info, or null if the segment is
-     * no longer waiting (an upload finished twice).
+     * Records a completed upload: Flushing → Flushed with the file paths and sizes, and (L1) the
+     * segment's rows leave the row store. Returns the Flushed info, or null if the segment is no
+     * longer Flushing (an upload finished twice).
      */
     public SegmentInfo complete(FlushResult result, long nowMs) {
-        SegmentInfo info = active.get(result.segmentId());
-        if (info == null || info.getState() != SegmentState.SEALED) {
+        SegmentInfo info = catalog.get(result.segmentId()).orElse(null);
+        if (info == null || info.getState() != SegmentState.FLUSHING) {
             return null;
         }
-        info.setState(SegmentState.FLUSHING);
-        sealedCount--;
-        segments.put(info.getId(), info);
         if (info.getLevel() != SegmentLevel.L0) {
-            deleteRows(info.getId());
+            // All of them: its upload read them all, as no row joins a sealed segment.
+            rows.deleteRange(StoredRow.firstKey(info.getId()), StoredRow.firstKey(info.getId() + 1));
         }
         info.setState(SegmentState.FLUSHED);
         info.setRows(result.rows());
@@ -295,39 +291,19 @@ public final class ChannelSegments {
         if (info.getLevel() == SegmentLevel.L0) {
             info.setDeltaLogBytes(result.bytes());
         }
-        segments.put(info.getId(), info);
-        active.remove(info.getId());
-        if (info.getLevel() == SegmentLevel.L0) {
-            flushedL0.add(batchOf(info));
-        }
+        catalog.apply(CatalogChange.put(info));
         return info;
     }
 
-    /** Removes an uploaded segment's rows, all of which its upload read, as no row joins a sealed segment. */
-    private void deleteRows(long id) {
-        rows.deleteRange(StoredRow.firstKey(id), StoredRow.firstKey(id + 1));
-    }
-
-    /** Writes buffered rows, and growing segments' counters to the store. */
+    /** Writes buffered rows, and growing segments' counters to the catalog. */
     public void checkpoint() {
         writePendingRows();
-        for (Long id : dirty) {
-            segments.put(id, active.get(id));
+        for (SegmentInfo info : growing.values()) {
+            if (dirty.contains(info.getId())) {
+                catalog.apply(CatalogChange.put(info));
+            }
         }
         dirty.clear();
-    }
-
-    /** The smallest position held by a segment not yet flushed, or {@link Long#MAX_VALUE}. */
-    public long minUnflushedPosition() {
-        return active.values().stream().mapToLong(SegmentInfo::getMinPosition).min().orElse(Long.MAX_VALUE);
-    }
-
-    public int waitingCount() {
-        return sealedCount;
-    }
-
-    public List<SegmentInfo> growingSegments() {
-        return growingByPartition.values().stream().map(active::get).toList();
     }
 
     private static L0Batch batchOf(SegmentInfo info) {

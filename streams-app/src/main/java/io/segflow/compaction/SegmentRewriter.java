@@ -42,7 +42,7 @@ import java.util.function.BiConsumer;
  * clustering of a whole partition or a large force merge holds the budget and one insert log, not
  * every row it rewrites.
  */
-public final class RewriteFiles {
+public final class SegmentRewriter {
     /** Runs merged at once: open files and a block buffer each, whatever the size of the rewrite. */
     static final int MERGE_FAN_IN = 64;
 
@@ -55,7 +55,7 @@ public final class RewriteFiles {
      * @param spillDir    where runs go; the caller empties it at start-up, since a crash leaves them behind
      * @param memoryBytes rows held in memory, by their encoded size, before they are spilled as a run
      */
-    public RewriteFiles(long rowsPerInsertLog, double bloomFpp, Path spillDir, long memoryBytes) {
+    public SegmentRewriter(long rowsPerInsertLog, double bloomFpp, Path spillDir, long memoryBytes) {
         this.rowsPerInsertLog = rowsPerInsertLog;
         this.bloomFpp = bloomFpp;
         this.spillDir = spillDir;
@@ -84,9 +84,9 @@ public final class RewriteFiles {
             this.ttlMs = ttlMs;
             this.clusteringKey = clusteringKey;
             // Positions are unique in a channel, so the order is total and a merge of runs gives what one sort would.
-            Comparator<GenericRecord> byPk = Comparator.comparing(RewriteFiles::pk, RewriteFiles::compare);
+            Comparator<GenericRecord> byPk = Comparator.comparing(SegmentRewriter::pk, SegmentRewriter::compare);
             this.order = (clusteringKey == null ? byPk
-                    : Comparator.comparing((GenericRecord r) -> plain(r.get(clusteringKey)), RewriteFiles::compare).thenComparing(byPk))
+                    : Comparator.comparing((GenericRecord r) -> plain(r.get(clusteringKey)), SegmentRewriter::compare).thenComparing(byPk))
                     .thenComparingLong(r -> (Long) r.get(DmlSchemas.POSITION));
             this.bytesPerRow = bytesPerRow;
             this.maxInMemory = Math.max(1, memoryBytes / bytesPerRow);
@@ -237,9 +237,7 @@ public final class RewriteFiles {
         if (total == 0) {
             return List.of();
         }
-        long targetBytes = task.getTargetSizeBytes() > 0 ? task.getTargetSizeBytes() : Long.MAX_VALUE;
-        long wanted = (total * rows.bytesPerRow + targetBytes - 1) / targetBytes;
-        int outputs = (int) Math.max(1, Math.min(task.getOutputIds().size(), wanted));
+        int outputs = Math.min(task.getOutputIds().size(), OutputSizing.outputs(total * rows.bytesPerRow, task.getTargetSizeBytes()));
         long perOutput = (total + outputs - 1) / outputs;
         Iterator<GenericRecord> sorted = rows.sorted();
         List<SegmentInfo> written = new ArrayList<>();

@@ -1,6 +1,6 @@
-package io.segflow.catalog;
+package io.segflow.fanout;
 
-import io.segflow.catalog.Compactions.TaskView;
+import io.segflow.fanout.Compactions.TaskView;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,8 +1,8 @@
-package io.segflow.compaction;
+package io.segflow.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.segflow.compaction.ManualCompaction;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.segflow.ingest.FlushBarrier;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;

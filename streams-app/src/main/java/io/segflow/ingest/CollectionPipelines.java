@@ -14,18 +14,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** Runs an {@link IngestPipeline} for every collection of the catalog, including those created later. */
-public final class IngestPipelines implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(IngestPipelines.class);
+/** Runs an {@link CollectionPipeline} for every collection of the catalog, including those created later. */
+public final class CollectionPipelines implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CollectionPipelines.class);
 
     private final CollectionCatalog catalog;
-    private final IngestPipeline.Environment env;
-    private final Map<String, IngestPipeline> pipelines = new ConcurrentHashMap<>();
+    private final CollectionPipeline.Environment env;
+    private final Map<String, CollectionPipeline> pipelines = new ConcurrentHashMap<>();
     private boolean closed;
     private final ExecutorService starter = Executors.newSingleThreadExecutor(
             new ThreadFactoryBuilder().setNameFormat("pipeline-starter").setDaemon(true).build());
 
-    public IngestPipelines(CollectionCatalog catalog, IngestPipeline.Environment env) {
+    public CollectionPipelines(CollectionCatalog catalog, CollectionPipeline.Environment env) {
         this.catalog = catalog;
         this.env = env;
     }
@@ -37,7 +37,7 @@ public final class IngestPipelines implements AutoCloseable {
     }
 
     /** The pipeline of {@code collection}, started if the collection exists and has none yet. */
-    public synchronized IngestPipeline ensure(String collection) {
+    public synchronized CollectionPipeline ensure(String collection) {
         if (closed) {
             throw new IllegalStateException("the ingest pipelines are closed");
         }
@@ -45,9 +45,9 @@ public final class IngestPipelines implements AutoCloseable {
             throw new CollectionException(CollectionException.Kind.NOT_FOUND, "collection '" + collection + "' does not exist");
         }
         return pipelines.computeIfAbsent(collection, name -> {
-            IngestPipeline pipeline = new IngestPipeline(name, () -> catalog.get(name).orElseThrow(), env);
+            CollectionPipeline pipeline = new CollectionPipeline(name, () -> catalog.get(name).orElseThrow(), env);
             pipeline.start();
-            log.info("started the ingest pipeline of {} ({})", name, IngestPipeline.applicationId(name));
+            log.info("started the ingest pipeline of {} ({})", name, CollectionPipeline.applicationId(name));
             return pipeline;
         });
     }
@@ -71,7 +71,7 @@ public final class IngestPipelines implements AutoCloseable {
         }
         starter.shutdownNow();
         MoreExecutors.shutdownAndAwaitTermination(starter, Duration.ofSeconds(10));
-        pipelines.values().parallelStream().forEach(IngestPipeline::close);
+        pipelines.values().parallelStream().forEach(CollectionPipeline::close);
         pipelines.clear();
     }
 }

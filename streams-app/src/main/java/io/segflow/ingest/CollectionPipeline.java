@@ -6,10 +6,10 @@ import io.segflow.compaction.CompactionParts;
 import io.segflow.compaction.CompactionSettings;
 import io.segflow.compaction.CompactionWorker;
 import io.segflow.compaction.CompactionWorkers;
-import io.segflow.compaction.RewriteFiles;
+import io.segflow.compaction.SegmentRewriter;
 import io.segflow.embedded.Folders;
 import io.segflow.metrics.IngestMetrics;
-import io.segflow.read.FilePins;
+import io.segflow.storage.FilePins;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.registry.SchemaRegistryClient;
@@ -18,6 +18,7 @@ import io.segflow.storage.SegmentFiles;
 import io.segflow.storage.SegmentUploader;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -48,8 +49,8 @@ import java.util.stream.Collectors;
  * exactly-once, with its uploader. Every instance runs one per collection; Kafka assigns the
  * channels among them.
  */
-public final class IngestPipeline implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(IngestPipeline.class);
+public final class CollectionPipeline implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CollectionPipeline.class);
 
     /** Where to run: cluster, stores, and this instance's HTTP address for interactive queries. */
     public record Environment(Map<String, Object> clientConfig, Path stateDir, short replicationFactor, HostInfo self,
@@ -67,7 +68,7 @@ public final class IngestPipeline implements AutoCloseable {
     private final ChannelFences fences = new ChannelFences();
     private final KafkaStreams streams;
 
-    public IngestPipeline(String collection, Supplier<CollectionSpec> spec, Environment env) {
+    public CollectionPipeline(String collection, Supplier<CollectionSpec> spec, Environment env) {
         this.collection = collection;
         this.self = env.self();
         IngestSettings settings = env.settings();
@@ -83,13 +84,13 @@ public final class IngestPipeline implements AutoCloseable {
         // Runs a crashed rewrite spilled are of no use to its retry, which starts over.
         Path spillDir = env.stateDir().resolve(applicationId(collection) + "-compaction-spill");
         Folders.deleteRecursively(spillDir);
-        RewriteFiles rewrites = new RewriteFiles(settings.seal().rowsPerInsertLog(), settings.bloomFpp(), spillDir,
+        SegmentRewriter rewrites = new SegmentRewriter(settings.seal().rowsPerInsertLog(), settings.bloomFpp(), spillDir,
                 env.compaction().workerMemoryBytes());
         CompactionParts compaction = new CompactionParts(env.compaction(), env.storage(), env.pins(), workers,
-                new CompactionWorker(env.storage(), rewrites), gcIo);
+                new CompactionWorker(env.storage(), rewrites, Time.SYSTEM), gcIo);
         IngestContext context = new IngestContext(collection, spec, env.registry(), settings, uploader, metrics, flushes, replayConfig, fences,
                 compaction);
-        this.streams = new KafkaStreams(IngestTopology.build(context), properties(collection, env));
+        this.streams = new KafkaStreams(CollectionTopology.build(context), properties(collection, env));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("{}: stream thread failed; replacing it", collection, e);
             metrics.streamThreadFailed();

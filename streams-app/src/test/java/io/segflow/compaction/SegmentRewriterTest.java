@@ -35,7 +35,7 @@ import static io.segflow.schema.TestCollections.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Rewrites on a real local disk: spilling sorted runs and merging them writes what an in-memory sort does. */
-class RewriteFilesTest {
+class SegmentRewriterTest {
     private static final int ROWS_PER_INSERT_LOG = 700;
     private static final long BYTES_PER_ROW = 100;
 
@@ -49,7 +49,7 @@ class RewriteFilesTest {
     @TempDir
     Path dir;
 
-    RewriteFilesTest() {
+    SegmentRewriterTest() {
         Random random = new Random(7);
         for (int file = 0; file < 6; file++) {
             List<GenericRecord> rows = new ArrayList<>();
@@ -88,10 +88,10 @@ class RewriteFilesTest {
     }
 
     private Rewrite rewrite(CompactionType type, long memoryBytes, Path spillDir) {
-        RewriteFiles files = new RewriteFiles(ROWS_PER_INSERT_LOG, 0.01, spillDir, memoryBytes);
+        SegmentRewriter files = new SegmentRewriter(ROWS_PER_INSERT_LOG, 0.01, spillDir, memoryBytes);
         Map<String, byte[]> written = new TreeMap<>();
         CompactionTask task = task(type);
-        try (RewriteFiles.Rows rows = files.rows(task, spec, BYTES_PER_ROW)) {
+        try (SegmentRewriter.Rows rows = files.rows(task, spec, BYTES_PER_ROW)) {
             for (byte[] insertLog : insertLogs) {
                 rows.addLive(insertLog, deletes, 1_800_000_000_000L);
             }
@@ -150,7 +150,7 @@ class RewriteFilesTest {
     void eachClusteredOutputRecordsTheRangeOfItsRows() {
         Rewrite spilled = rewrite(CompactionType.CLUSTERING, 20 * BYTES_PER_ROW, dir.resolve("bounded"));
 
-        assertThat(spilled.spills()).isGreaterThan(RewriteFiles.MERGE_FAN_IN);
+        assertThat(spilled.spills()).isGreaterThan(SegmentRewriter.MERGE_FAN_IN);
 
         for (SegmentInfo output : spilled.outputs()) {
             List<GenericRecord> rows = new ArrayList<>();

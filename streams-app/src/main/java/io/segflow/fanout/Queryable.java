@@ -1,11 +1,9 @@
-package io.segflow.catalog;
+package io.segflow.fanout;
 
-import io.segflow.http.HttpError;
-import io.segflow.ingest.IngestPipeline;
+import io.segflow.ingest.CollectionPipeline;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /** Runs an interactive query, waiting out a (re)balance for a while as interactive queries must. */
@@ -15,15 +13,15 @@ public final class Queryable {
     private Queryable() {
     }
 
-    public static <T> T query(IngestPipeline pipeline, Supplier<T> query) {
+    public static <T> T query(CollectionPipeline pipeline, Supplier<T> query) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
             try {
                 return query.get();
             } catch (InvalidStateStoreException e) {
                 if (System.nanoTime() > deadline) {
-                    throw new HttpError(503, Map.of("error", "the stores of " + pipeline.collection() + " are not queryable ("
-                            + pipeline.state() + "): " + e.getMessage()));
+                    throw new InvalidStateStoreException("the stores of " + pipeline.collection() + " are not queryable ("
+                            + pipeline.state() + "): " + e.getMessage(), e);
                 }
                 try {
                     Thread.sleep(100);

@@ -1,0 +1,174 @@
+package io.segflow.ingest;
+
+import io.segflow.catalog.CatalogChange;
+import io.segflow.catalog.ChannelCatalog;
+import io.segflow.collection.CollectionTopics;
+import io.segflow.compaction.ChannelCompactions;
+import io.segflow.compaction.CompactionParts;
+import io.segflow.delete.L0Buffer;
+import io.segflow.gc.GarbageCollector;
+import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.CompactionResult;
+import io.segflow.schema.CompactionStatus;
+import io.segflow.schema.CompactionTask;
+import io.segflow.schema.DeltaAppend;
+import io.segflow.schema.SegmentInfo;
+import io.segflow.schema.serde.RecordSource;
+import io.segflow.seal.SealReason;
+import io.segflow.segment.RowStore;
+import io.segflow.segment.SegmentWriter;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The task of one channel: it owns the channel's {@link ChannelCatalog} and dispatches what it
+ * reads, typed by its source, to three steps: DML records and flush barriers to the
+ * {@link IngestStep}, manual requests and compaction results to the channel's
+ * {@link ChannelCompactions coordinator}; a wall-clock punctuator ticks each step and the
+ * channel's {@link GarbageCollector}. One thread runs all of them, so the catalog has one writer.
+ */
+public final class ChannelTask implements Processor<byte[], ChannelInput, Object, Object> {
+    public static final String SEGMENTS_OUT = "segments-out";
+    public static final String DLQ_OUT = "dlq-out";
+    public static final String TASKS_OUT = "tasks-out";
+
+    private final IngestContext ingest;
+    private ProcessorContext<Object, Object> context;
+    private int channel;
+    private ChannelCatalog catalog;
+    private SegmentWriter segments;
+    private IngestStep step;
+    private ChannelCompactions compactions;
+    private GarbageCollector gc;
+    private ChannelFences.Fence fence;
+    private Cancellable ticker;
+
+    public ChannelTask(IngestContext ingest) {
+        this.ingest = ingest;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.channel = context.taskId().partition();
+        long now = context.currentSystemTimeMs();
+        ChannelOutput out = output();
+        catalog = new ChannelCatalog(context.getStateStore(IngestStores.SEGMENTS), out::segment);
+        catalog.restore();
+        segments = new SegmentWriter(ingest.collection(), channel, ingest.spec().get().getPkType(), catalog,
+                context.getStateStore(IngestStores.META), context.<RowStore>getStateStore(IngestStores.ROWS));
+        step = new IngestStep(ingest, channel, segments, new L0Buffer(context.getStateStore(IngestStores.L0)),
+                context.getStateStore(IngestStores.META), out, context::currentSystemTimeMs);
+        step.restore(CollectionTopics.dml(ingest.collection()), now);
+        fence = ingest.fences().of(channel);
+        CompactionParts parts = ingest.compaction();
+        compactions = new ChannelCompactions(ingest.collection(), channel, parts.settings(), catalog,
+                context.getStateStore(IngestStores.COMPACTIONS), segments::allocateId, out::task);
+        compactions.restore(now);
+        gc = new GarbageCollector(ingest.collection(), channel, parts.settings(), parts.storage(), parts.pins(), parts.gcIo(),
+                ingest.metrics(), now);
+        ticker = context.schedule(Duration.ofMillis(ingest.settings().tickMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
+    }
+
+    @Override
+    public void process(Record<byte[], ChannelInput> record) {
+        RecordMetadata metadata = context.recordMetadata().orElseThrow();
+        long now = context.currentSystemTimeMs();
+        ChannelInput input = record.value();
+        if (input instanceof ChannelInput.Dml dml) {
+            step.dml(record, dml.value(), new RecordSource(metadata.topic(), metadata.partition(), metadata.offset()), now);
+        } else if (input instanceof ChannelInput.Barrier barrier) {
+            step.barrier(barrier.flushId(), metadata.offset(), now);
+        } else if (input instanceof ChannelInput.Manual manual) {
+            step.passed(metadata.offset());
+            if (manual.request().covers(channel)) {
+                compactions.request(manual.request(), ingest.spec().get(), segments.minUnflushedRowPosition(), now);
+            }
+        } else if (input instanceof ChannelInput.Result result) {
+            applyResult(result.result(), now);
+        }
+    }
+
+    private void tick(long now) {
+        CollectionSpec spec = ingest.spec().get();
+        step.beforeTick();
+        if (step.seal(now)) {
+            // Growing segments holding rows an urgent L0 segment may delete keep it from compacting until they flush.
+            long blocking = compactions.urgentL0Blocked(spec, segments.minUnflushedRowPosition(), now);
+            if (blocking >= 0) {
+                step.sealGrowing(blocking, SealReason.RECLAIM_DEADLINE);
+            }
+            compactions.trigger(spec, segments.minUnflushedRowPosition(), now);
+        }
+        gc.tick(() -> catalog.groups().settled(), this::beingWritten, now, this::collected);
+        step.afterTick();
+    }
+
+    /** A report of the compaction stream: applied under the readers' move lock, as rows move between segments. */
+    private void applyResult(CompactionResult result, long now) {
+        if (result == null) {
+            return;
+        }
+        fence.beginMove();
+        try {
+            compactions.apply(result, now);
+        } finally {
+            fence.endMove();
+        }
+        if (result.getStatus() == CompactionStatus.COMPLETED) {
+            long written = result.getOutputs().stream().mapToLong(SegmentInfo::getBytes).sum()
+                    + result.getDeltaAppends().stream().mapToLong(DeltaAppend::getBytes).sum();
+            ingest.metrics().compacted(result.getType(), result.getBytesRead(), written, result.getRowsDropped());
+        }
+    }
+
+    /** Segments whose objects may be being written: not flushed yet, or outputs and L0 targets of an open compaction. */
+    private Set<Long> beingWritten() {
+        Set<Long> writing = new HashSet<>(catalog.unflushedIds());
+        writing.addAll(compactions.writing());
+        return writing;
+    }
+
+    /** A Dropped segment whose files are gone leaves the catalog (a tombstone on the compacted topic). */
+    private void collected(long segmentId) {
+        catalog.apply(CatalogChange.forget(segmentId));
+    }
+
+    private ChannelOutput output() {
+        return new ChannelOutput() {
+            @Override
+            public void segment(long id, SegmentInfo segmentOrNull) {
+                context.forward(new Record<Object, Object>(id, segmentOrNull, context.currentSystemTimeMs()), SEGMENTS_OUT);
+            }
+
+            @Override
+            public void task(CompactionTask task) {
+                context.forward(new Record<Object, Object>(String.valueOf(channel), task, context.currentSystemTimeMs()), TASKS_OUT);
+            }
+
+            @Override
+            public void deadLetter(byte[] key, byte[] value, long timestampMs, Headers headers) {
+                context.forward(new Record<Object, Object>(key, value, timestampMs, headers), DLQ_OUT);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        if (ticker != null) {
+            ticker.cancel();
+        }
+        if (step != null) {
+            step.close();
+        }
+    }
+}
