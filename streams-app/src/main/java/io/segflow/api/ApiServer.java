@@ -31,6 +31,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
@@ -80,10 +81,24 @@ public final class ApiServer implements AutoCloseable {
     private void routes() {
         http.route("GET", "/health", request -> {
             HealthCheck.Report report = services.health().run();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", report.status());
+            body.put("components", report.components());
+            body.put("collections", services.pipelines().statuses());
             if (!report.up()) {
-                throw new HttpError(503, report);
+                throw new HttpError(503, body);
             }
-            return report;
+            return body;
+        });
+        // For compose and Kubernetes: 200 once every pipeline of this instance runs with its stores restored.
+        http.route("GET", "/ready", request -> {
+            Map<String, CollectionPipelines.PipelineStatus> statuses = services.pipelines().statuses();
+            boolean ready = statuses.values().stream().allMatch(CollectionPipelines.PipelineStatus::ready);
+            Map<String, Object> body = Map.of("ready", ready, "collections", statuses);
+            if (!ready) {
+                throw new HttpError(503, body);
+            }
+            return body;
         });
         http.route("GET", "/collections", request -> collections.list().stream().map(CollectionView::of).toList());
         http.route("GET", "/collections/{name}", request -> CollectionView.of(collections.get(request.pathParam("name"))));

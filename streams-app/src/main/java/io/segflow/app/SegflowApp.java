@@ -32,7 +32,15 @@ import io.segflow.schema.registry.CompatibilityLevel;
 import io.segflow.schema.registry.RestSchemaRegistryClient;
 import io.segflow.storage.ObjectStorage;
 import io.segflow.storage.S3ObjectStorage;
-import org.apache.kafka.streams.state.HostInfo;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,11 +122,12 @@ public final class SegflowApp implements AutoCloseable {
             collections.create(demoDefinition());
         }
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        bindJvmAndProcessMetrics(topics);
         String httpHost = config.getString(SegflowConfig.HTTP_HOST);
         int httpPort = config.getInt(SegflowConfig.HTTP_PORT);
         CollectionPipeline.Environment env = new CollectionPipeline.Environment(topics.clientConfig(), config.streamsStateDir(),
-                config.getShort(SegflowConfig.TOPIC_REPLICATION_FACTOR), new HostInfo(httpHost, httpPort), registry, storage, meters,
-                config.ingest(), config.compaction(), pins);
+                config.getShort(SegflowConfig.TOPIC_REPLICATION_FACTOR), config.advertisedHttp(), registry, storage, meters,
+                config.ingest(), config.compaction(), config.failover(), pins);
         pipelines = own(new CollectionPipelines(catalog, env));
         pipelines.start();
         ControlRecords control = own(new ControlRecords(topics.clientConfig()));
@@ -181,6 +190,22 @@ public final class SegflowApp implements AutoCloseable {
 
     public MeterRegistry meters() {
         return meters;
+    }
+
+    /**
+     * JVM, process and admin-client meters on /metrics, as every JVM service exposes them. The
+     * pipelines' producers and consumers come with Kafka Streams' meters; the control-records
+     * producer is left out, as its tags could not match theirs under one Prometheus name.
+     */
+    private void bindJvmAndProcessMetrics(Topics topics) {
+        new ClassLoaderMetrics().bindTo(meters);
+        new JvmMemoryMetrics().bindTo(meters);
+        own(new JvmGcMetrics()).bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+        new FileDescriptorMetrics().bindTo(meters);
+        own(new KafkaClientMetrics(topics.admin(), Tags.of("client", "admin"))).bindTo(meters);
     }
 
     private <T extends AutoCloseable> T own(T resource) {

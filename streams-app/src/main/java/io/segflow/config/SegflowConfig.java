@@ -1,6 +1,7 @@
 package io.segflow.config;
 
 import io.segflow.compaction.CompactionSettings;
+import io.segflow.ingest.FailoverSettings;
 import io.segflow.ingest.IngestSettings;
 import io.segflow.schema.registry.CompatibilityLevel;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -9,7 +10,11 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.state.HostInfo;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -29,6 +34,8 @@ public final class SegflowConfig extends AbstractConfig {
     public static final String S3_REGION = "s3.region";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_ADVERTISED_HOST = "http.advertised.host";
+    public static final String HTTP_ADVERTISED_PORT = "http.advertised.port";
     public static final String EMBEDDED_HOST = "embedded.host";
     public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
     public static final String EMBEDDED_KAFKA_CONTROLLER_PORT = "embedded.kafka.controller.port";
@@ -45,7 +52,7 @@ public final class SegflowConfig extends AbstractConfig {
 
     private static final Range PORT = Range.between(0, 65535);
 
-    public static final ConfigDef DEFINITION = CompactionSettings.define(IngestSettings.define(new ConfigDef()
+    public static final ConfigDef DEFINITION = FailoverSettings.define(CompactionSettings.define(IngestSettings.define(new ConfigDef()
             .define(DATA_DIR, Type.STRING, "./segflow-data", Importance.HIGH,
                     "Folder holding all embedded state: broker logs and S3 objects.")
             .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, "", Importance.HIGH,
@@ -64,6 +71,11 @@ public final class SegflowConfig extends AbstractConfig {
             .define(S3_REGION, Type.STRING, "us-east-1", Importance.LOW, "Region used to sign S3 requests.")
             .define(HTTP_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP API listens on.")
             .define(HTTP_PORT, Type.INT, 8080, PORT, Importance.MEDIUM, "Port of the HTTP API.")
+            .define(HTTP_ADVERTISED_HOST, Type.STRING, "", Importance.MEDIUM,
+                    "Host other instances reach this one's HTTP API at (Kafka Streams' application.server). Empty: http.host,"
+                            + " or this machine's host name when http.host is 0.0.0.0.")
+            .define(HTTP_ADVERTISED_PORT, Type.INT, 0, PORT, Importance.MEDIUM,
+                    "Port other instances reach this one's HTTP API at; 0: http.port (a port mapped by a container differs).")
             .define(EMBEDDED_HOST, Type.STRING, "127.0.0.1", Importance.LOW, "Address the embedded servers listen on.")
             .define(EMBEDDED_KAFKA_PORT, Type.INT, 9092, PORT, Importance.MEDIUM, "Port of the embedded Kafka broker.")
             .define(EMBEDDED_KAFKA_CONTROLLER_PORT, Type.INT, 9093, PORT, Importance.LOW,
@@ -87,7 +99,7 @@ public final class SegflowConfig extends AbstractConfig {
             .define(READ_CACHE_BYTES, Type.LONG, 1L << 30, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "Bytes of segment files that reads keep on local disk (<data.dir>/read-cache), least recently used evicted first.")
             .define(READ_MEMORY_BYTES, Type.LONG, 1L << 30, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
-                    "Heap that reads keep segment files in, decoded into columns (an estimate), least recently used evicted first.")));
+                    "Heap that reads keep segment files in, decoded into columns (an estimate), least recently used evicted first."))));
 
     public SegflowConfig(Map<?, ?> props) {
         super(DEFINITION, props, false);
@@ -112,6 +124,24 @@ public final class SegflowConfig extends AbstractConfig {
     /** Every setting and its value, secrets masked, for the start-up log. */
     public String describe() {
         return new TreeMap<>(values()).toString();
+    }
+
+    /** This instance's HTTP address as the other instances of its applications see it. */
+    public HostInfo advertisedHttp() {
+        return AdvertisedAddress.resolve(getString(HTTP_HOST), getInt(HTTP_PORT), getString(HTTP_ADVERTISED_HOST),
+                getInt(HTTP_ADVERTISED_PORT), SegflowConfig::hostName);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            throw new ConfigException("cannot find this machine's host name to advertise; set " + HTTP_ADVERTISED_HOST + ": " + e.getMessage());
+        }
+    }
+
+    public FailoverSettings failover() {
+        return FailoverSettings.from(this);
     }
 
     public IngestSettings ingest() {

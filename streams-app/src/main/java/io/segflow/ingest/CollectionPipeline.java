@@ -19,11 +19,15 @@ import io.segflow.storage.SegmentUploader;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Time;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -37,6 +41,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -55,7 +60,7 @@ public final class CollectionPipeline implements AutoCloseable {
     /** Where to run: cluster, stores, and this instance's HTTP address for interactive queries. */
     public record Environment(Map<String, Object> clientConfig, Path stateDir, short replicationFactor, HostInfo self,
                               SchemaRegistryClient registry, ObjectStorage storage, MeterRegistry meters, IngestSettings settings,
-                              CompactionSettings compaction, FilePins pins) {
+                              CompactionSettings compaction, FailoverSettings failover, FilePins pins) {
     }
 
     private final String collection;
@@ -67,6 +72,10 @@ public final class CollectionPipeline implements AutoCloseable {
     private final FlushTracker flushes = new FlushTracker();
     private final ChannelFences fences = new ChannelFences();
     private final KafkaStreams streams;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final MeterRegistry meters;
+    /** Changelog partitions of active tasks being restored now: the pipeline is not ready while any is. */
+    private final Set<TopicPartition> restoring = ConcurrentHashMap.newKeySet();
 
     public CollectionPipeline(String collection, Supplier<CollectionSpec> spec, Environment env) {
         this.collection = collection;
@@ -91,6 +100,28 @@ public final class CollectionPipeline implements AutoCloseable {
         IngestContext context = new IngestContext(collection, spec, env.registry(), settings, uploader, metrics, flushes, replayConfig, fences,
                 compaction);
         this.streams = new KafkaStreams(CollectionTopology.build(context), properties(collection, env));
+        streams.setGlobalStateRestoreListener(new StateRestoreListener() {
+            @Override
+            public void onRestoreStart(TopicPartition partition, String store, long start, long end) {
+                restoring.add(partition);
+            }
+
+            @Override
+            public void onBatchRestored(TopicPartition partition, String store, long batchEnd, long restored) {
+            }
+
+            @Override
+            public void onRestoreEnd(TopicPartition partition, String store, long restored) {
+                restoring.remove(partition);
+            }
+
+            @Override
+            public void onRestoreSuspended(TopicPartition partition, String store, long restored) {
+                restoring.remove(partition);
+            }
+        });
+        this.streamsMetrics = new KafkaStreamsMetrics(streams, Tags.of("collection", collection));
+        this.meters = env.meters();
         streams.setUncaughtExceptionHandler(e -> {
             log.error("{}: stream thread failed; replacing it", collection, e);
             metrics.streamThreadFailed();
@@ -111,6 +142,7 @@ public final class CollectionPipeline implements AutoCloseable {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, env.settings().streamThreads());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, env.settings().commitIntervalMs());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, env.self().host() + ":" + env.self().port());
+        env.failover().applyTo(props);
         if (env.replicationFactor() > 0) {
             props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) env.replicationFactor());
         }
@@ -124,6 +156,8 @@ public final class CollectionPipeline implements AutoCloseable {
 
     public void start() {
         streams.start();
+        // Streams' own meters (process rate, lag, commit latency, RocksDB) on /metrics, tagged with the collection.
+        streamsMetrics.bindTo(meters);
     }
 
     public String collection() {
@@ -132,6 +166,11 @@ public final class CollectionPipeline implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** Running with every active task's stores restored: what {@code GET /ready} waits for. */
+    public boolean ready() {
+        return streams.state() == KafkaStreams.State.RUNNING && restoring.isEmpty();
     }
 
     public CompactionSettings compactionSettings() {
@@ -179,6 +218,7 @@ public final class CollectionPipeline implements AutoCloseable {
     public void close() {
         // Leaving the group lets the other instances take the channels over at once.
         streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+        streamsMetrics.close();
         uploader.close();
         workers.close();
         gcIo.shutdownNow();

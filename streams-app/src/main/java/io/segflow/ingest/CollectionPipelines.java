@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +51,17 @@ public final class CollectionPipelines implements AutoCloseable {
             log.info("started the ingest pipeline of {} ({})", name, CollectionPipeline.applicationId(name));
             return pipeline;
         });
+    }
+
+    /** Each collection's pipeline on this instance: its Kafka Streams state and whether it is ready, by name. */
+    public synchronized Map<String, PipelineStatus> statuses() {
+        Map<String, PipelineStatus> statuses = new TreeMap<>();
+        pipelines.forEach((name, pipeline) -> statuses.put(name, new PipelineStatus(pipeline.state().name(), pipeline.ready())));
+        return statuses;
+    }
+
+    /** What {@code /health} and {@code /ready} say of a collection's pipeline. */
+    public record PipelineStatus(String state, boolean ready) {
     }
 
     /** For the health check: throws naming any pipeline that has stopped. */

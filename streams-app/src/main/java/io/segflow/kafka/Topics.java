@@ -1,7 +1,7 @@
 package io.segflow.kafka;
 
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -27,7 +27,7 @@ public final class Topics implements AutoCloseable {
 
     private final Map<String, Object> clientConfig;
     private final Optional<Short> replicationFactor;
-    private final Admin admin;
+    private final AdminClient admin;
 
     /**
      * @param replicationFactor of created topics; negative takes the broker's default
@@ -37,7 +37,7 @@ public final class Topics implements AutoCloseable {
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         this.clientConfig = Map.copyOf(config);
         this.replicationFactor = replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor);
-        this.admin = Admin.create(clientConfig);
+        this.admin = AdminClient.create(clientConfig);
     }
 
     /** Settings every client of this cluster starts from: bootstrap servers and the configured overrides. */
@@ -45,7 +45,7 @@ public final class Topics implements AutoCloseable {
         return clientConfig;
     }
 
-    public Admin admin() {
+    public AdminClient admin() {
         return admin;
     }
 

@@ -88,6 +88,23 @@ class EmbeddedRuntimeIT {
     }
 
     @Test
+    void readyOnceTheDemoPipelineRunsAndMetricsCarryStreamsJvmAndClientMeters() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> Http.get(endpoints.http() + "/ready").status() == 200);
+        Http.Answer ready = Http.get(endpoints.http() + "/ready");
+        assertThat(ready.body().path("ready").asBoolean()).isTrue();
+        assertThat(ready.body().path("collections").path("demo").path("state").asText()).isEqualTo("RUNNING");
+        assertThat(Http.get(endpoints.http() + "/health").body().path("collections").path("demo").path("ready").asBoolean()).isTrue();
+
+        assertThat(Http.samples(endpoints.http(), "kafka_stream_thread_process_rate", "collection=demo"))
+                .as("Kafka Streams' own meters, tagged with the collection").isNotEmpty();
+        assertThat(Http.samples(endpoints.http(), "jvm_memory_used_bytes")).isNotEmpty();
+        assertThat(Http.samples(endpoints.http(), "process_cpu_usage")).isNotEmpty();
+        assertThat(Http.samples(endpoints.http(), "kafka_producer_record_send_total", "collection=demo"))
+                .as("the pipeline's producers, through Streams' meters").isNotEmpty();
+        assertThat(Http.samples(endpoints.http(), "kafka_admin_client_request_total", "client=admin")).isNotEmpty();
+    }
+
+    @Test
     void theDemoCollectionIsCreatedWithItsTopicsAndSchema() throws Exception {
         Http.Answer demo = Http.get(endpoints.http() + "/collections/demo");
 

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 
 /** JSON calls to an instance's HTTP API. */
 public final class Http {
@@ -40,10 +41,15 @@ public final class Http {
 
     /** The sum of the Prometheus samples of {@code name} on {@code api}'s /metrics whose labels include each of {@code labels} ({@code key=value}). */
     public static double metric(String api, String name, String... labels) throws IOException, InterruptedException {
+        return samples(api, name, labels).stream().mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** The Prometheus sample lines of {@code name} on {@code api}'s /metrics whose labels include each of {@code labels}. */
+    public static List<String> samples(String api, String name, String... labels) throws IOException, InterruptedException {
         String text = CLIENT.send(HttpRequest.newBuilder(URI.create(api + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return text.lines().filter(l -> l.startsWith(name + "{"))
+        return text.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
                 .filter(l -> Arrays.stream(labels).map(label -> label.replaceFirst("=(.*)", "=\"$1\"")).allMatch(l::contains))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+                .toList();
     }
 
     private static Answer send(HttpRequest request) throws IOException, InterruptedException {
