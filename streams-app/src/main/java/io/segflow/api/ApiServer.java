@@ -14,6 +14,7 @@ import io.segflow.compaction.ManualCompaction;
 import io.segflow.dlq.DlqReplay;
 import io.segflow.http.HttpError;
 import io.segflow.ingest.FlushTimeoutException;
+import io.segflow.lag.LagMonitor;
 import io.segflow.http.HttpRequest;
 import io.segflow.http.JsonHttpServer;
 import io.segflow.http.JsonHttpServer.Created;
@@ -54,7 +55,8 @@ public final class ApiServer implements AutoCloseable {
 
     /** What the API serves. */
     public record Services(CollectionService collections, HealthCheck health, CollectionPipelines pipelines, CollectionSegments segments,
-                           FlushService flushes, ReadService reads, Compactions compactions, DlqReplay dlq, PrometheusMeterRegistry meters) {
+                           FlushService flushes, ReadService reads, Compactions compactions, DlqReplay dlq, LagMonitor lag,
+                           PrometheusMeterRegistry meters) {
     }
 
     private final JsonHttpServer http;
@@ -110,6 +112,10 @@ public final class ApiServer implements AutoCloseable {
         });
         http.route("POST", "/collections/{name}/fields", request -> new Created(CollectionView.of(
                 collections.addField(request.pathParam("name"), body(request, CollectionDefinition.FieldDefinition.class)))));
+        http.route("GET", "/collections/{name}/lag", request -> {
+            String name = collections.get(request.pathParam("name")).getName();
+            return Map.of("collection", name, "channels", services.lag().report(name));
+        });
         http.route("GET", "/collections/{name}/segments", request ->
                 services.segments().segments(request.pathParam("name"), isLocal(request)));
         http.route("POST", "/collections/{name}/flush", request -> {

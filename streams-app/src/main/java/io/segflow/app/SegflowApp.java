@@ -21,6 +21,8 @@ import io.segflow.ingest.FlushService;
 import io.segflow.ingest.CollectionPipeline;
 import io.segflow.ingest.CollectionPipelines;
 import io.segflow.kafka.Topics;
+import io.segflow.lag.KafkaOffsets;
+import io.segflow.lag.LagMonitor;
 import io.segflow.read.DecodedFiles;
 import io.segflow.storage.FilePins;
 import io.segflow.read.ReadService;
@@ -143,8 +145,11 @@ public final class SegflowApp implements AutoCloseable {
                 config.getLong(SegflowConfig.READ_CACHE_BYTES));
         reads = new ReadService(pipelines, collections, registry, new DecodedFiles(files, config.getLong(SegflowConfig.READ_MEMORY_BYTES)),
                 pins, JSON, Clock.systemUTC());
+        KafkaOffsets offsets = own(new KafkaOffsets(topics.admin(), topics.clientConfig()));
+        LagMonitor lag = own(new LagMonitor(pipelines, offsets, config.lag(), meters, Time.SYSTEM));
+        lag.start();
         ApiServer api = own(ApiServer.start(new ApiServer.Services(collections, health, pipelines, segments, flushes, reads, compactions,
-                new DlqReplay(topics.clientConfig()), meters),
+                new DlqReplay(topics.clientConfig()), lag, meters),
                 httpHost, httpPort));
         endpoints = new Endpoints(bootstrap, registryUrl, s3Endpoint, "http://" + httpHost + ":" + api.port());
     }

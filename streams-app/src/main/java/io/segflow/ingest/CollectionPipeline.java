@@ -2,6 +2,7 @@ package io.segflow.ingest;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.segflow.collection.CollectionTopics;
 import io.segflow.compaction.CompactionParts;
 import io.segflow.compaction.CompactionSettings;
 import io.segflow.compaction.CompactionWorker;
@@ -41,6 +42,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Properties;
 import java.util.Set;
@@ -209,6 +211,17 @@ public final class CollectionPipeline implements AutoCloseable {
     }
 
     /** The other instances running this collection's application. */
+    /** The instance ({@code host:port}) whose task holds each channel now, as Kafka Streams' metadata says. */
+    public Map<Integer, String> owners() {
+        String dml = CollectionTopics.dml(collection);
+        Map<Integer, String> owners = new TreeMap<>();
+        for (StreamsMetadata instance : streams.metadataForAllStreamsClients()) {
+            instance.topicPartitions().stream().filter(tp -> tp.topic().equals(dml))
+                    .forEach(tp -> owners.put(tp.partition(), instance.hostInfo().host() + ":" + instance.hostInfo().port()));
+        }
+        return owners;
+    }
+
     public List<HostInfo> otherInstances() {
         return streams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
                 .filter(host -> !host.equals(self)).distinct().toList();

@@ -13,6 +13,9 @@ import io.segflow.schema.dml.DmlEvent;
 import io.segflow.schema.dml.DmlRecords;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.schema.registry.RestSchemaRegistryClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.segflow.produce.SyntheticWorkload;
+import io.segflow.produce.DmlProducer;
 import io.segflow.schema.serde.AvroWireSerializer;
 import io.segflow.schema.serde.RecordSource;
 import io.segflow.schema.serde.SerdeConfig;
@@ -102,6 +105,35 @@ class EmbeddedRuntimeIT {
         assertThat(Http.samples(endpoints.http(), "kafka_producer_record_send_total", "collection=demo"))
                 .as("the pipeline's producers, through Streams' meters").isNotEmpty();
         assertThat(Http.samples(endpoints.http(), "kafka_admin_client_request_total", "client=admin")).isNotEmpty();
+    }
+
+    @Test
+    void lagFallsToZeroWithEveryChannelOkAndOwnedOnceTheRowsAreIn() throws Exception {
+        CollectionSpec spec = app.collections().create(new io.segflow.collection.CollectionDefinition("lagged", null, 4, 3,
+                List.of(), null, null, null));
+        SyntheticWorkload workload = new SyntheticWorkload(spec, 3, 0.1, 0.1, 0);
+        try (DmlProducer producer = new DmlProducer(spec, Map.of("bootstrap.servers", endpoints.kafka()),
+                new RestSchemaRegistryClient(endpoints.schemaRegistry()))) {
+            for (int i = 0; i < 3000; i++) {
+                producer.send(workload.next());
+            }
+            producer.flush();
+        }
+        String api = endpoints.http() + "/collections/lagged";
+        assertThat(Http.post(api + "/flush", "{}").status()).isEqualTo(200);
+        String self = endpoints.http().substring("http://".length());
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode channels = Http.get(api + "/lag").body().path("channels");
+            assertThat(channels).hasSize(3).allSatisfy(channel -> {
+                assertThat(channel.path("lag").asLong()).isZero();
+                assertThat(channel.path("lagSeconds").asDouble()).isZero();
+                assertThat(channel.path("status").asText()).isEqualTo("OK");
+                assertThat(channel.path("owner").asText()).isEqualTo(self);
+                assertThat(channel.path("committed").asLong()).isEqualTo(channel.path("end").asLong()).isPositive();
+            });
+        });
+        assertThat(Http.samples(endpoints.http(), "segflow_dml_lag_records", "collection=lagged")).hasSize(3);
+        assertThat(Http.get(endpoints.http() + "/collections/nothing_here/lag").status()).isEqualTo(404);
     }
 
     @Test

@@ -1,0 +1,46 @@
+package io.segflow.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code segflow lag C [--watch]}: each channel's owner, offsets, lag and status. */
+@Command(name = "lag", mixinStandardHelpOptions = true, description = "Show each channel's consumer lag and status (GET /collections/C/lag).")
+final class LagCommand implements Runnable {
+    @Mixin
+    ApiOption api;
+
+    @Parameters(index = "0", description = "Collection.")
+    String collection;
+
+    @Option(names = "--watch", description = "Print again every --interval-ms until interrupted.")
+    boolean watch;
+
+    @Option(names = "--interval-ms", defaultValue = "5000", description = "Between two prints with --watch (default: ${DEFAULT-VALUE}).")
+    long intervalMs;
+
+    @Override
+    public void run() {
+        do {
+            JsonNode answer = api.client().get("/collections/" + collection + "/lag");
+            System.out.printf("%7s  %-24s %12s %12s %10s %10s  %s%n", "CHANNEL", "OWNER", "COMMITTED", "END", "LAG", "SECONDS", "STATUS");
+            for (JsonNode channel : answer.path("channels")) {
+                System.out.printf("%7d  %-24s %12d %12d %10d %10.1f  %s%n", channel.path("channel").asInt(),
+                        channel.path("owner").isNull() ? "-" : channel.path("owner").asText(), channel.path("committed").asLong(),
+                        channel.path("end").asLong(), channel.path("lag").asLong(), channel.path("lagSeconds").asDouble(),
+                        channel.path("status").asText());
+            }
+            if (watch) {
+                try {
+                    Thread.sleep(intervalMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                System.out.println();
+            }
+        } while (watch);
+    }
+}

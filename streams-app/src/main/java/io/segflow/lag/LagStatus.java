@@ -1,0 +1,13 @@
+package io.segflow.lag;
+
+/** A channel's consumer-lag status, as Burrow names them. */
+public enum LagStatus {
+    /** Caught up at some point in the window, or catching up. */
+    OK,
+    /** Taking records, but the lag grew at every sample of the window. */
+    WARN,
+    /** The owner is there but its committed offset did not move over the window while records wait. */
+    STALL,
+    /** No instance holds the channel while records wait. */
+    STOP
+}
