@@ -53,6 +53,9 @@ public final class CompactionStream implements Processor<String, CompactionTask,
 
     private final Context shared;
     private final Map<String, Running> running = new HashMap<>();
+    private volatile long backlogTasks;
+    private volatile long backlogBytes;
+    private int channel;
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     private ProcessorContext<String, CompactionResult> context;
     private KeyValueStore<String, CompactionEntry> queue;
@@ -66,6 +69,8 @@ public final class CompactionStream implements Processor<String, CompactionTask,
     public void init(ProcessorContext<String, CompactionResult> context) {
         this.context = context;
         this.queue = context.getStateStore(QUEUE);
+        this.channel = context.taskId().partition();
+        shared.metrics().compactionBacklog(channel, () -> backlogTasks, () -> backlogBytes);
         ticker = context.schedule(Duration.ofMillis(shared.tickMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
@@ -134,6 +139,8 @@ public final class CompactionStream implements Processor<String, CompactionTask,
                 }
             });
         }
+        backlogTasks = waiting.size();
+        backlogBytes = tasks.values().stream().mapToLong(CompactionStream::bytesToRead).sum();
         if (waiting.isEmpty()) {
             return;
         }
@@ -183,11 +190,18 @@ public final class CompactionStream implements Processor<String, CompactionTask,
                 CompactionReason.fromLabel(task.getReason()).orElse(null));
     }
 
+    /** What a task reads: its input segments' files and their delta logs. */
+    private static long bytesToRead(CompactionTask task) {
+        return task.getInputSegments().stream().filter(s -> task.getInputs().contains(s.getId()))
+                .mapToLong(s -> s.getBytes() + s.getDeltaLogBytes()).sum();
+    }
+
     @Override
     public void close() {
         if (ticker != null) {
             ticker.cancel();
         }
+        shared.metrics().removeBacklog(channel);
         running.values().forEach(run -> run.future().cancel(true));
     }
 }

@@ -5,6 +5,7 @@ import io.segflow.catalog.ChannelCatalog;
 import io.segflow.collection.CollectionTopics;
 import io.segflow.compaction.ChannelCompactions;
 import io.segflow.compaction.CompactionParts;
+import io.segflow.compaction.ReclaimLag;
 import io.segflow.delete.L0Buffer;
 import io.segflow.gc.GarbageCollector;
 import io.segflow.schema.CollectionSpec;
@@ -51,6 +52,7 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
     private GarbageCollector gc;
     private ChannelFences.Fence fence;
     private Cancellable ticker;
+    private volatile double reclaimLagSeconds;
 
     public ChannelTask(IngestContext ingest) {
         this.ingest = ingest;
@@ -76,6 +78,8 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
         compactions.restore(now);
         gc = new GarbageCollector(ingest.collection(), channel, parts.settings(), parts.storage(), parts.pins(), parts.gcIo(),
                 ingest.metrics(), now);
+        ingest.metrics().reclaimLag(channel, () -> reclaimLagSeconds,
+                () -> parts.settings().thresholds(ingest.spec().get()).reclaimDeadlineMs() / 1000.0);
         ticker = context.schedule(Duration.ofMillis(ingest.settings().tickMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
@@ -108,6 +112,7 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
                 step.sealGrowing(blocking, SealReason.RECLAIM_DEADLINE);
             }
             compactions.trigger(spec, segments.minUnflushedRowPosition(), now);
+            reclaimLagSeconds = ReclaimLag.of(catalog.groups().settled(), spec.getTtlMs(), now) / 1000.0;
         }
         gc.tick(() -> catalog.groups().settled(), this::beingWritten, now, this::collected);
         step.afterTick();

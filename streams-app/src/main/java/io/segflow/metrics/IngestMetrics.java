@@ -15,6 +15,10 @@ import java.util.function.Supplier;
 
 /** The ingest meters of one collection. Recording a meter never throws into the pipeline. */
 public final class IngestMetrics {
+    private static final String RECLAIM_LAG = "segflow.reclaim.lag";
+    private static final String RECLAIM_DEADLINE = "segflow.reclaim.deadline";
+    private static final String BACKLOG_TASKS = "segflow.compaction.backlog.tasks";
+    private static final String BACKLOG_BYTES = "segflow.compaction.backlog";
     private final MeterRegistry registry;
     private final Tags tags;
 
@@ -29,9 +33,38 @@ public final class IngestMetrics {
                 .description("Segments sealed and not yet flushed (uploads pending or failing)").register(registry);
     }
 
+    /**
+     * How long the bytes of a channel's oldest deleted or expired row have stayed in object storage,
+     * next to the collection's reclaim deadline; removed with {@link #removeChannel}.
+     */
+    public void reclaimLag(int channel, Supplier<Number> lagSeconds, Supplier<Number> deadlineSeconds) {
+        Tags channelTags = tags.and("channel", String.valueOf(channel));
+        Gauge.builder(RECLAIM_LAG, lagSeconds).tags(channelTags).baseUnit("seconds")
+                .description("Age of the oldest deleted or expired row of the channel whose bytes are still in object storage").register(registry);
+        Gauge.builder(RECLAIM_DEADLINE, deadlineSeconds).tags(channelTags).baseUnit("seconds")
+                .description("The collection's reclaim deadline, which the reclaim lag should stay below").register(registry);
+    }
+
+    /** Compaction tasks of a channel queued and not yet running, and the bytes they will read; removed with {@link #removeBacklog}. */
+    public void compactionBacklog(int channel, Supplier<Number> tasks, Supplier<Number> bytes) {
+        Tags channelTags = tags.and("channel", String.valueOf(channel));
+        Gauge.builder(BACKLOG_TASKS, tasks).tags(channelTags).description("Compaction tasks queued and not yet running").register(registry);
+        Gauge.builder(BACKLOG_BYTES, bytes).tags(channelTags).baseUnit("bytes")
+                .description("Bytes the queued compaction tasks will read (inputs and delta logs)").register(registry);
+    }
+
     public void removeChannel(int channel) {
-        registry.find("segflow.segments.sealed.waiting").tags(tags.and("channel", String.valueOf(channel))).meters()
-                .forEach(registry::remove);
+        remove(channel, "segflow.segments.sealed.waiting", RECLAIM_LAG, RECLAIM_DEADLINE);
+    }
+
+    public void removeBacklog(int channel) {
+        remove(channel, BACKLOG_TASKS, BACKLOG_BYTES);
+    }
+
+    private void remove(int channel, String... names) {
+        for (String name : names) {
+            registry.find(name).tags(tags.and("channel", String.valueOf(channel))).meters().forEach(registry::remove);
+        }
     }
 
     public void uploadFailed() {

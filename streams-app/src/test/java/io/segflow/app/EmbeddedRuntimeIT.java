@@ -133,6 +133,15 @@ class EmbeddedRuntimeIT {
             });
         });
         assertThat(Http.samples(endpoints.http(), "segflow_dml_lag_records", "collection=lagged")).hasSize(3);
+        assertThat(Http.samples(endpoints.http(), "segflow_compaction_backlog_tasks", "collection=lagged")).hasSize(3);
+        assertThat(Http.samples(endpoints.http(), "segflow_compaction_backlog_bytes", "collection=lagged")).hasSize(3);
+        // A tenth of the events were deletes: their L0 segments are flushed, and their bytes wait for compaction.
+        await().atMost(Duration.ofSeconds(30)).until(() -> Http.metric(endpoints.http(), "segflow_reclaim_lag_seconds", "collection=lagged") > 0);
+        double deadline = Http.metric(endpoints.http(), "segflow_reclaim_deadline_seconds", "collection=lagged", "channel=0");
+        assertThat(deadline).isEqualTo(600);
+        for (String line : Http.samples(endpoints.http(), "segflow_reclaim_lag_seconds", "collection=lagged")) {
+            assertThat(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).as(line).isLessThan(deadline);
+        }
         assertThat(Http.get(endpoints.http() + "/collections/nothing_here/lag").status()).isEqualTo(404);
     }
 
