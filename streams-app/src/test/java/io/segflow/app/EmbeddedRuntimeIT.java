@@ -1,10 +1,13 @@
 package io.segflow.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.minio.BucketExistsArgs;
 import io.minio.MinioClient;
 import io.minio.errors.ErrorResponseException;
 import io.segflow.cli.SegflowCli;
 import io.segflow.ingest.DeadLetters;
+import io.segflow.produce.DmlProducer;
+import io.segflow.produce.SyntheticWorkload;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.DmlOp;
 import io.segflow.schema.PkType;
@@ -13,9 +16,6 @@ import io.segflow.schema.dml.DmlEvent;
 import io.segflow.schema.dml.DmlRecords;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.schema.registry.RestSchemaRegistryClient;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.segflow.produce.SyntheticWorkload;
-import io.segflow.produce.DmlProducer;
 import io.segflow.schema.serde.AvroWireSerializer;
 import io.segflow.schema.serde.RecordSource;
 import io.segflow.schema.serde.SerdeConfig;
@@ -32,7 +32,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.tools.consumer.group.ConsumerGroupCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +42,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,6 +136,9 @@ class EmbeddedRuntimeIT {
                 assertThat(channel.path("committed").asLong()).isEqualTo(channel.path("end").asLong()).isPositive();
             });
         });
+        Map<Integer, Long> committed = new HashMap<>();
+        Http.get(api + "/lag").body().path("channels").forEach(c -> committed.put(c.path("channel").asInt(), c.path("committed").asLong()));
+        assertThat(consumerGroupOffsets("segflow-lagged", "lagged.dml")).as("kafka-consumer-groups --describe agrees").isEqualTo(committed);
         assertThat(Http.samples(endpoints.http(), "segflow_dml_lag_records", "collection=lagged")).hasSize(3);
         assertThat(Http.samples(endpoints.http(), "segflow_compaction_backlog_tasks", "collection=lagged")).hasSize(3);
         assertThat(Http.samples(endpoints.http(), "segflow_compaction_backlog_bytes", "collection=lagged")).hasSize(3);
@@ -143,6 +150,30 @@ class EmbeddedRuntimeIT {
             assertThat(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).as(line).isLessThan(deadline);
         }
         assertThat(Http.get(endpoints.http() + "/collections/nothing_here/lag").status()).isEqualTo(404);
+    }
+
+    /** CURRENT-OFFSET by partition of {@code topic}, as Kafka's {@code kafka-consumer-groups --describe --group} prints it. */
+    private static Map<Integer, Long> consumerGroupOffsets(String group, String topic) throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        Exit.setExitProcedure((code, message) -> {
+            throw new IllegalStateException("kafka-consumer-groups exited " + code + ": " + message);
+        });
+        try {
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            ConsumerGroupCommand.main(new String[] {"--bootstrap-server", endpoints.kafka(), "--describe", "--group", group});
+        } finally {
+            System.setOut(out);
+            Exit.resetExitProcedure();
+        }
+        Map<Integer, Long> offsets = new HashMap<>();
+        for (String line : printed.toString(StandardCharsets.UTF_8).lines().toList()) {
+            String[] columns = line.trim().split("\\s+");
+            if (columns.length >= 4 && columns[0].equals(group) && columns[1].equals(topic)) {
+                offsets.put(Integer.parseInt(columns[2]), Long.parseLong(columns[3]));
+            }
+        }
+        return offsets;
     }
 
     @Test
