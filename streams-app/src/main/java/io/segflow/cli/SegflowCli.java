@@ -1,5 +1,6 @@
 package io.segflow.cli;
 
+import io.segflow.http.HttpDefaults;
 import io.segflow.schema.GeneratedTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ public final class SegflowCli implements Runnable {
     /** The command line, for {@code main} and tests. */
     public static CommandLine commandLine() {
         GeneratedTypes.trust();
+        HttpDefaults.apply();
         return new CommandLine(new SegflowCli())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {

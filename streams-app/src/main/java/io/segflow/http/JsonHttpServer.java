@@ -75,9 +75,7 @@ public final class JsonHttpServer implements AutoCloseable {
 
     /** Starts listening; port 0 takes a free one. */
     public JsonHttpServer start(String name, String host, int port) throws IOException {
-        // The JDK server writes headers and body apart; with Nagle's algorithm on, the body then
-        // waits for the client's delayed ACK, 40 ms on every answer. Read once, when the first server starts.
-        System.setProperty("sun.net.httpserver.nodelay", "true");
+        HttpDefaults.apply();
         server = HttpServer.create(new InetSocketAddress(host, port), 0);
         AtomicInteger threads = new AtomicInteger();
         executor = Executors.newFixedThreadPool(THREADS, runnable -> {
