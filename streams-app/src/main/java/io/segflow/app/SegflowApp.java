@@ -130,7 +130,7 @@ public final class SegflowApp implements AutoCloseable {
         CollectionPipeline.Environment env = new CollectionPipeline.Environment(topics.clientConfig(), config.streamsStateDir(),
                 config.getShort(SegflowConfig.TOPIC_REPLICATION_FACTOR), config.advertisedHttp(), registry, storage, meters,
                 config.ingest(), config.compaction(), config.failover(), pins);
-        pipelines = own(new CollectionPipelines(catalog, env));
+        pipelines = own(new CollectionPipelines(catalog, env, config.role()));
         pipelines.start();
         ControlRecords control = own(new ControlRecords(topics.clientConfig()));
         flushes = new FlushService(pipelines, new Peers(JSON), control);

@@ -59,7 +59,7 @@ public final class IngestBenchmark {
         }
     }
 
-    public record Result(long rows, int dim, int channels, double seconds, double produceSeconds, long dmlBytes, long objectBytes, int segments,
+    public record Result(long rows, int dim, int channels, int instances, double seconds, double produceSeconds, long dmlBytes, long objectBytes, int segments,
                          double rawSeconds, Map<String, Double> threads, CpuTime cpu) {
         double rowsPerSecond() {
             return rows / seconds;
@@ -70,7 +70,8 @@ public final class IngestBenchmark {
         }
 
         public void print(PrintStream out) {
-            out.printf("ingest: %,d rows, dim %d, %d channels, exactly-once; Java %s, collectors %s%n", rows, dim, channels,
+            out.printf("ingest: %,d rows, dim %d, %d channels on %d instance(s), exactly-once; Java %s, collectors %s%n", rows, dim, channels,
+                    instances,
                     Runtime.version().feature(), ManagementFactory.getGarbageCollectorMXBeans().stream()
                             .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", ")));
             out.printf("  end to end (first produce -> all rows Flushed): %.2f s, %,.0f rows/s, %.1f MB/s of DML%n",
@@ -99,9 +100,11 @@ public final class IngestBenchmark {
      * has done most of its work (it takes a third of both cores for the first tens of seconds of a
      * fresh JVM) and the pipeline runs as a long-lived one does; then times {@code rows} more.
      */
-    public static Result run(SegflowApp app, long warmupRows, long rows, int dim, int channels, PrintStream progress) throws Exception {
+    public static Result run(SegflowApp app, int instances, long warmupRows, long rows, int dim, int channels, PrintStream progress)
+            throws Exception {
         String name = "bench_" + System.currentTimeMillis();
         CollectionSpec spec = createCollection(app, name, dim, channels);
+        awaitSpread(app, name, instances, progress);
         String topic = CollectionTopics.dml(name);
         if (warmupRows > 0) {
             progress.printf("warming up with %,d rows%n", warmupRows);
@@ -122,7 +125,7 @@ public final class IngestBenchmark {
         }
         long objectBytes = segments.stream().mapToLong(SegmentDescription::bytes).sum();
         double rawSeconds = rawConsume(app.endpoints().kafka(), topic, from, rows);
-        return new Result(rows, dim, channels, timed.seconds(), timed.produceSeconds(), timed.dmlBytes(), objectBytes, segments.size(),
+        return new Result(rows, dim, channels, instances, timed.seconds(), timed.produceSeconds(), timed.dmlBytes(), objectBytes, segments.size(),
                 rawSeconds, threads, cpu);
     }
 
@@ -134,6 +137,18 @@ public final class IngestBenchmark {
         CollectionSpec spec = app.collections().create(new CollectionDefinition(name, "INT64", dim, channels, List.of(), null, null, null));
         app.segments().segments(name, true);
         return spec;
+    }
+
+    /** Waits until the channels of {@code name} are held by {@code instances} instances. */
+    private static void awaitSpread(SegflowApp app, String name, int instances, PrintStream progress) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (Set.copyOf(app.pipelines().ensure(name).owners().values()).size() < instances) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the channels of " + name + " did not spread over " + instances + " instances");
+            }
+            Thread.sleep(200);
+        }
+        progress.printf("channels of %s: %s%n", name, app.pipelines().ensure(name).owners());
     }
 
     /** First produce to every row Flushed, and to the producer's last acknowledgement. */

@@ -1,6 +1,7 @@
 package io.segflow.cli;
 
 import io.segflow.bench.CompactionBenchmark;
+import io.segflow.bench.FailoverBenchmark;
 import io.segflow.bench.IngestBenchmark;
 import io.segflow.bench.ReadBenchmark;
 import io.segflow.compaction.CompactionSettings;
@@ -15,7 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code segflow bench ...}: benchmarks on a {@link ScratchInstance}. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a fresh embedded default.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Read.class, BenchCommand.Compaction.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Read.class, BenchCommand.Compaction.class, BenchCommand.Failover.class})
 final class BenchCommand {
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -34,13 +35,40 @@ final class BenchCommand {
         @Option(names = "--channels", defaultValue = "4", description = "Channels (default ${DEFAULT-VALUE}).")
         int channels;
 
-        @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Any setting of the instance under test.")
+        @Option(names = "--instances", defaultValue = "1",
+                description = "Instances sharing the channels: 1, or 2 (the second in this JVM on the first one's services) (default ${DEFAULT-VALUE}).")
+        int instances;
+
+        @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Any setting of the instances under test.")
         Map<String, String> settings = new HashMap<>();
 
         @Override
         public Integer call() throws Exception {
-            try (ScratchInstance instance = ScratchInstance.start("segflow-bench", settings)) {
-                IngestBenchmark.run(instance.app(), warmupRows, rows, dim, channels, System.err).print(System.out);
+            if (instances < 1 || instances > 2) {
+                throw new IllegalArgumentException("--instances is 1 or 2");
+            }
+            try (ScratchInstance instance = ScratchInstance.start("segflow-bench", settings);
+                 ScratchInstance.Joined second = instances == 2 ? instance.join(settings) : null) {
+                IngestBenchmark.run(instance.app(), instances, warmupRows, rows, dim, channels, System.err).print(System.out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "failover", mixinStandardHelpOptions = true,
+            description = "Three instances in child JVMs, a steady producer, one instance halted: time until every channel is served"
+                    + " again and until lag is back under 1 s, with no standby and with one, median of --repeats.")
+    static final class Failover implements Callable<Integer> {
+        @Option(names = "--repeats", defaultValue = "3", description = "Halts per standby setting (default ${DEFAULT-VALUE}).")
+        int repeats;
+
+        @Option(names = "--rate", defaultValue = "2000", description = "Events produced per second (default ${DEFAULT-VALUE}).")
+        int rate;
+
+        @Override
+        public Integer call() throws Exception {
+            try (ScratchInstance services = ScratchInstance.start("segflow-bench", Map.of())) {
+                FailoverBenchmark.run(services.app().endpoints(), repeats, rate, System.err).print(System.out);
             }
             return 0;
         }

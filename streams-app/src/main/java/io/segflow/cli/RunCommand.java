@@ -3,6 +3,7 @@ package io.segflow.cli;
 import io.segflow.app.SegflowApp;
 import io.segflow.config.ConfigLoader;
 import io.segflow.config.SegflowConfig;
+import io.segflow.ingest.Role;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,6 +21,10 @@ import java.util.concurrent.CountDownLatch;
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Properties file of settings (see the README's configuration reference).")
     Path configFile;
+
+    @Option(names = "--role", paramLabel = "all|ingest|compactor",
+            description = "What this instance runs: everything (all, the default), ingest and reads, or compaction tasks only.")
+    String role;
 
     @Option(names = "--data-dir", description = "Folder of all embedded state (default ./segflow-data).")
     String dataDir;
@@ -70,6 +75,7 @@ final class RunCommand implements Callable<Integer> {
 
     Map<String, String> flags() {
         Map<String, String> flags = new HashMap<>(settings);
+        put(flags, Role.SETTING, role);
         put(flags, SegflowConfig.DATA_DIR, dataDir);
         put(flags, SegflowConfig.EMBEDDED_HOST, host);
         put(flags, SegflowConfig.EMBEDDED_KAFKA_PORT, kafkaPort);

@@ -55,6 +55,25 @@ final class ScratchInstance implements AutoCloseable {
         app = SegflowApp.start(config);
     }
 
+    /** A second instance in this JVM on this one's broker, S3 server and registry, sharing its collections; closing stops it. */
+    Joined join(Map<String, String> settings) throws Exception {
+        Map<String, String> flags = new HashMap<>(settings);
+        flags.put(SegflowConfig.DATA_DIR, dir.resolve("joined").toString());
+        flags.put(SegflowConfig.KAFKA_BOOTSTRAP_SERVERS, app.endpoints().kafka());
+        flags.put(SegflowConfig.SCHEMA_REGISTRY_URL, app.endpoints().schemaRegistry());
+        flags.put(SegflowConfig.S3_ENDPOINT, app.endpoints().s3());
+        flags.put(SegflowConfig.HTTP_PORT, String.valueOf(FreePorts.next()));
+        return new Joined(SegflowApp.start(ConfigLoader.load(null, Map.of(), flags)));
+    }
+
+    /** An instance {@link #join} started. */
+    record Joined(SegflowApp app) implements AutoCloseable {
+        @Override
+        public void close() {
+            app.close();
+        }
+    }
+
     SegflowApp app() {
         return app;
     }

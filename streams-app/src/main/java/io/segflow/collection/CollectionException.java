@@ -4,7 +4,9 @@ package io.segflow.collection;
 public final class CollectionException extends RuntimeException {
     /** What went wrong; each maps to one HTTP status. */
     public enum Kind {
-        INVALID(400), NOT_FOUND(404), CONFLICT(409);
+        INVALID(400), NOT_FOUND(404), CONFLICT(409),
+        /** The collection exists but this instance's role does not serve the request (a compactor asked for data). */
+        NOT_SERVED(503);
 
         private final int status;
 

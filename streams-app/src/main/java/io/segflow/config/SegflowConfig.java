@@ -2,6 +2,7 @@ package io.segflow.config;
 
 import io.segflow.compaction.CompactionSettings;
 import io.segflow.ingest.FailoverSettings;
+import io.segflow.ingest.Role;
 import io.segflow.ingest.IngestSettings;
 import io.segflow.lag.LagSettings;
 import io.segflow.schema.registry.CompatibilityLevel;
@@ -70,6 +71,12 @@ public final class SegflowConfig extends AbstractConfig {
             .define(S3_BUCKET, Type.STRING, "segflow", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Bucket holding segment files; created when missing.")
             .define(S3_REGION, Type.STRING, "us-east-1", Importance.LOW, "Region used to sign S3 requests.")
+            .define(Role.SETTING, Type.STRING, Role.ALL.label(),
+                    ValidString.in(Arrays.stream(Role.values()).map(Role::label).toArray(String[]::new)), Importance.HIGH,
+                    "What this instance runs of each collection: 'all' (one instance does everything), 'ingest' (DML, segments,"
+                            + " the compaction coordinator, garbage collection and reads: application segflow-C) or 'compactor'"
+                            + " (compaction tasks only: application segflow-C-compactor). Instances of each role scale apart;"
+                            + " a compactor instance answers /health, /ready, /metrics and the catalog, not a collection's data.")
             .define(HTTP_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP API listens on.")
             .define(HTTP_PORT, Type.INT, 8080, PORT, Importance.MEDIUM, "Port of the HTTP API.")
             .define(HTTP_ADVERTISED_HOST, Type.STRING, "", Importance.MEDIUM,
@@ -139,6 +146,10 @@ public final class SegflowConfig extends AbstractConfig {
         } catch (UnknownHostException e) {
             throw new ConfigException("cannot find this machine's host name to advertise; set " + HTTP_ADVERTISED_HOST + ": " + e.getMessage());
         }
+    }
+
+    public Role role() {
+        return Role.of(getString(Role.SETTING));
     }
 
     public LagSettings lag() {

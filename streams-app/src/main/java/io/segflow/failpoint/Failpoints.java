@@ -2,6 +2,7 @@ package io.segflow.failpoint;
 
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -26,6 +27,9 @@ public final class Failpoints {
     /** Garbage collection has deleted one more object of a round, the others not yet; Dropped segments are not yet tombstoned. */
     public static final String GC_DELETED = "gc.deleted";
 
+    /** A channel task is about to take a DML record. Armed points here hang the stream thread rather than halt: see {@link #hang}. */
+    public static final String DML_TAKEN = "dml.taken";
+
     private static final Map<String, AtomicInteger> ARMED = parse(System.getProperty(PROPERTY, ""));
 
     private Failpoints() {
@@ -37,6 +41,20 @@ public final class Failpoints {
         if (left != null && left.decrementAndGet() == 0) {
             System.err.println("failpoint " + point + ": halting");
             Runtime.getRuntime().halt(HALT_STATUS);
+        }
+    }
+
+    /**
+     * Blocks the calling thread for good if {@code point} is armed and this is the time it was armed
+     * for: a stream thread that hangs (it neither processes nor commits) in a process that stays up.
+     */
+    public static void hang(String point) {
+        AtomicInteger left = ARMED.get(point);
+        if (left != null && left.decrementAndGet() == 0) {
+            System.err.println("failpoint " + point + ": hanging " + Thread.currentThread().getName());
+            while (true) {
+                LockSupport.park();
+            }
         }
     }
 

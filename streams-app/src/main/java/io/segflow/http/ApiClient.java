@@ -27,6 +27,11 @@ public final class ApiClient {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
     }
 
+    /** The instance's address, {@code http://host:port}. */
+    public String baseUrl() {
+        return baseUrl;
+    }
+
     public JsonNode get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET(), false).orElseThrow();
     }

@@ -6,6 +6,7 @@ import io.segflow.schema.CompactionEntry;
 import io.segflow.schema.CompactionResult;
 import io.segflow.schema.CompactionTask;
 import io.segflow.schema.SegmentInfo;
+import io.segflow.schema.registry.SchemaRegistryClient;
 import io.segflow.schema.serde.AvroSerdes;
 import io.segflow.segment.RowStore;
 import org.apache.kafka.common.serialization.Serde;
@@ -20,9 +21,10 @@ import java.util.Set;
 import java.util.function.ToIntFunction;
 
 /**
- * Builds the topology of a collection; the app and the topology tests both call {@link #build}.
- * Two sub-topologies, both partitioned by channel: ingest and coordinator (sources {@code C.dml}
- * and {@code C.compaction-results}), and the compaction stream (source {@code C.compaction-tasks}).
+ * Builds the topologies of a collection's two applications, both partitioned by channel; the
+ * pipelines and the topology tests call the same methods. {@link #ingest}: the channel task
+ * (sources {@code C.dml} and {@code C.compaction-results}); {@link #compactor}: the compaction
+ * stream (source {@code C.compaction-tasks}).
  */
 public final class CollectionTopology {
     private static final String SOURCE = "dml";
@@ -35,7 +37,7 @@ public final class CollectionTopology {
     private CollectionTopology() {
     }
 
-    public static Topology build(IngestContext ingest) {
+    public static Topology ingest(IngestContext ingest) {
         String collection = ingest.collection();
         Serde<SegmentInfo> segmentSerde = AvroSerdes.specific(ingest.registry(), SegmentInfo.class);
         Serde<CompactionTask> taskSerde = AvroSerdes.specific(ingest.registry(), CompactionTask.class);
@@ -63,8 +65,14 @@ public final class CollectionTopology {
                 anything(Serdes.String().serializer()), anything(taskSerde.serializer()),
                 CollectionTopology.<Object, Object>toChannel(task -> ((CompactionTask) task).getChannel()), PROCESSOR);
 
-        CompactionStream.Context stream = new CompactionStream.Context(ingest.spec(), ingest.compaction().settings(),
-                ingest.compaction().workers(), ingest.compaction().worker(), ingest.metrics(), ingest.settings().tickMs());
+        return topology;
+    }
+
+    public static Topology compactor(String collection, SchemaRegistryClient registry, CompactionStream.Context stream) {
+        Serde<CompactionTask> taskSerde = AvroSerdes.specific(registry, CompactionTask.class);
+        Serde<CompactionResult> resultSerde = AvroSerdes.specific(registry, CompactionResult.class);
+        Serde<CompactionEntry> entrySerde = AvroSerdes.specific(registry, CompactionEntry.class);
+        Topology topology = new Topology();
         topology.addSource(TASKS_SOURCE, Serdes.String().deserializer(), taskSerde.deserializer(), CollectionTopics.compactionTasks(collection));
         topology.addProcessor(COMPACTION, () -> new CompactionStream(stream), TASKS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CompactionStream.QUEUE),

@@ -1,5 +1,6 @@
 package io.segflow.ingest;
 
+import io.segflow.failpoint.Failpoints;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.DmlOp;
 import io.segflow.schema.SegmentInfo;
@@ -102,6 +103,7 @@ final class IngestStep {
 
     /** A DML record at {@code position}: its rows and deletes are buffered, or it goes to the dead-letter topic. */
     void dml(Record<byte[], ?> record, byte[] value, RecordSource source, long nowMs) {
+        Failpoints.hang(Failpoints.DML_TAKEN);
         lastPosition = source.offset();
         DmlEvent event;
         try {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.segflow.collection.CollectionTopics;
 import io.segflow.ingest.CollectionPipeline;
 import io.segflow.ingest.CollectionPipelines;
+import io.segflow.metrics.SegflowMeter;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,7 +72,7 @@ public final class LagMonitor implements AutoCloseable {
     }
 
     private void sampleAll() {
-        for (String collection : pipelines.statuses().keySet()) {
+        for (String collection : pipelines.ingesting()) {
             try {
                 sample(collection);
             } catch (Exception e) {
@@ -113,11 +114,11 @@ public final class LagMonitor implements AutoCloseable {
 
     private void register(Key key) {
         String channel = String.valueOf(key.channel());
-        Gauge.builder("segflow.dml.lag.records", latest, map -> map.get(key).lag())
-                .description("Records of a channel of C.dml not yet processed: last stable offset less the group's committed offset")
+        Gauge.builder(SegflowMeter.DML_LAG_RECORDS.meterName(), latest, map -> map.get(key).lag())
+                .description(SegflowMeter.DML_LAG_RECORDS.description())
                 .tags("collection", key.collection(), "channel", channel).register(meters);
-        Gauge.builder("segflow.dml.lag.seconds", latest, map -> map.get(key).lagSeconds())
-                .description("Age of the oldest record of a channel of C.dml not yet processed; 0 when caught up")
+        Gauge.builder(SegflowMeter.DML_LAG_SECONDS.meterName(), latest, map -> map.get(key).lagSeconds())
+                .description(SegflowMeter.DML_LAG_SECONDS.description())
                 .tags("collection", key.collection(), "channel", channel).register(meters);
     }
 

@@ -17,7 +17,7 @@ class CollectionPipelinePropertiesTest {
         SegflowConfig config = ConfigLoader.load(null, Map.of(), settings);
         CollectionPipeline.Environment env = new CollectionPipeline.Environment(Map.of("bootstrap.servers", "broker:9092"), Path.of("state"),
                 (short) -1, config.advertisedHttp(), null, null, null, config.ingest(), config.compaction(), config.failover(), null);
-        return CollectionPipeline.properties("c", env);
+        return StreamsApplication.properties(CollectionPipeline.applicationId("c"), env);
     }
 
     @Test

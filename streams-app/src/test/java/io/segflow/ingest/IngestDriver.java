@@ -3,9 +3,6 @@ package io.segflow.ingest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.segflow.collection.CollectionTopics;
 import io.segflow.compaction.CompactionParts;
-import io.segflow.compaction.CompactionWorker;
-import io.segflow.compaction.CompactionWorkers;
-import io.segflow.compaction.SegmentRewriter;
 import io.segflow.config.ConfigLoader;
 import io.segflow.config.SegflowConfig;
 import io.segflow.metrics.IngestMetrics;
@@ -24,7 +21,6 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -47,7 +43,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
- * The ingest topology under Kafka's TopologyTestDriver, with real RocksDB stores and uploads to a
+ * The ingest application's topology under Kafka's TopologyTestDriver, with real RocksDB stores and uploads to a
  * real S3 server; the Schema Registry is the in-memory one, a collaborator here. Wall-clock time
  * is the driver's, advanced by the test.
  */
@@ -61,7 +57,6 @@ final class IngestDriver implements AutoCloseable {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final TopologyTestDriver driver;
     private final SegmentUploader uploader;
-    private final CompactionWorkers workers;
     private final ExecutorService gcIo;
     private final TestInputTopic<byte[], byte[]> dml;
     private final TestOutputTopic<Long, SegmentInfo> segments;
@@ -81,18 +76,15 @@ final class IngestDriver implements AutoCloseable {
         uploader = new SegmentUploader("test", storage, new SegmentFiles(registry, ingest.seal().rowsPerInsertLog(), ingest.bloomFpp()),
                 2, 50, 200, metrics);
         Serde<SegmentInfo> segmentSerde = AvroSerdes.specific(registry, SegmentInfo.class);
-        workers = new CompactionWorkers("test", 1);
         gcIo = Executors.newSingleThreadExecutor();
-        CompactionParts compaction = new CompactionParts(config.compaction(), storage, new FilePins(), workers,
-                new CompactionWorker(storage, new SegmentRewriter(ingest.seal().rowsPerInsertLog(), ingest.bloomFpp(),
-                        stateDir.resolve("compaction-spill"), config.compaction().workerMemoryBytes()), Time.SYSTEM), gcIo);
+        CompactionParts compaction = new CompactionParts(config.compaction(), storage, new FilePins(), gcIo);
         IngestContext context = new IngestContext(spec.getName(), current::get, registry, ingest, uploader, metrics, flushes, Map.of(),
                 new ChannelFences(), compaction);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test-" + spec.getName());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(CollectionTopology.build(context), props, Instant.ofEpochMilli(1_000_000));
+        driver = new TopologyTestDriver(CollectionTopology.ingest(context), props, Instant.ofEpochMilli(1_000_000));
         dml = driver.createInputTopic(CollectionTopics.dml(spec.getName()), new ByteArraySerializer(), new ByteArraySerializer());
         segments = driver.createOutputTopic(CollectionTopics.segments(spec.getName()), new LongDeserializer(), segmentSerde.deserializer());
         dlq = driver.createOutputTopic(CollectionTopics.dlq(spec.getName()), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -161,7 +153,6 @@ final class IngestDriver implements AutoCloseable {
     public void close() {
         driver.close();
         uploader.close();
-        workers.close();
         gcIo.shutdownNow();
     }
 }

@@ -20,7 +20,7 @@ import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.schema.serde.AvroWireSerializer;
 import io.segflow.schema.serde.BadInputException;
 import io.segflow.schema.serde.RecordSource;
-import io.segflow.testing.ChildInstances;
+import io.segflow.app.ChildInstances;
 import io.segflow.testing.Http;
 import io.segflow.testing.IngestAudit;
 import io.segflow.testing.SharedServices;

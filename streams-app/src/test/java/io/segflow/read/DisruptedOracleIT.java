@@ -3,7 +3,7 @@ package io.segflow.read;
 import io.segflow.app.SegflowApp;
 import io.segflow.config.SegflowConfig;
 import io.segflow.failpoint.Failpoints;
-import io.segflow.testing.ChildInstances;
+import io.segflow.app.ChildInstances;
 import io.segflow.testing.SharedServices;
 import io.segflow.testing.TestRuntimes;
 import io.segflow.verify.Oracle;

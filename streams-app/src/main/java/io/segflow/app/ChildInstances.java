@@ -1,4 +1,4 @@
-package io.segflow.testing;
+package io.segflow.app;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -12,17 +12,32 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code segflow run} from the packaged jar in child JVMs, for tests that kill an instance with
- * no clean shutdown. Closing kills whatever is still running.
+ * {@code segflow run} from the packaged jar in child JVMs, for tests and benchmarks that halt an
+ * instance with no clean shutdown. Closing kills whatever is still running.
  */
 public final class ChildInstances implements AutoCloseable {
+    private final Path jar;
     private final List<Process> started = new ArrayList<>();
+
+    /** Instances of the jar the tests build. */
+    public ChildInstances() {
+        this(Path.of("target", "segflow.jar"));
+    }
+
+    public ChildInstances(Path jar) {
+        this.jar = jar;
+    }
+
+    /** Instances of the jar this JVM runs from. */
+    public static ChildInstances ofThisJar() throws Exception {
+        return new ChildInstances(Path.of(ChildInstances.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+    }
 
     /** Starts an instance with {@code settings} and extra JVM options, and waits for its ready line. */
     public synchronized Process start(Map<String, String> settings, String... jvmOptions) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
         command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-jar", Path.of("target", "segflow.jar").toString(), "run"));
+        command.addAll(List.of("-jar", jar.toString(), "run"));
         settings.forEach((key, value) -> command.add("--set=" + key + "=" + value));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         started.add(process);
