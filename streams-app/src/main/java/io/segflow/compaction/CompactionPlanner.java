@@ -39,7 +39,8 @@ public final class CompactionPlanner {
     /**
      * What the policies know of a segment. Expired rows are estimated from its event-time range,
      * as if event times were spread evenly; the reclaim deadline of an expired row counts from
-     * its expiry.
+     * its expiry, or from the segment's creation for rows that came in expired already (nothing
+     * could reclaim them before they arrived).
      */
     public static FlushedSegment describe(SegmentInfo s, long ttlMs, long nowMs) {
         long expired = 0;
@@ -48,7 +49,7 @@ public final class CompactionPlanner {
             long cutoff = nowMs - ttlMs;
             long span = s.getMaxEventMs() - s.getMinEventMs();
             expired = span <= 0 || cutoff >= s.getMaxEventMs() ? s.getRows() : s.getRows() * (cutoff - s.getMinEventMs()) / span;
-            long expiry = s.getMinEventMs() + ttlMs;
+            long expiry = Math.max(s.getMinEventMs() + ttlMs, s.getCreatedAtMs());
             oldestGone = oldestGone < 0 ? expiry : Math.min(oldestGone, expiry);
         }
         return new FlushedSegment(s.getId(), s.getPartition(), s.getLevel(), s.getRows(), s.getDeletedRows(), expired, s.getBytes(),

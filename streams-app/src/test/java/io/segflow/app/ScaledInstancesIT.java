@@ -155,10 +155,13 @@ class ScaledInstancesIT {
                         .isEqualTo(standbyHolders.get(channel));
             }
             for (String api : apis) {
-                assertThat(Http.metric(api, "kafka_stream_thread_process_rate", "collection=" + outcome.collection(), "role=ingest"))
-                        .as("Streams' process rate on %s", api).isNotNegative();
-                assertThat(Http.samples(api, "kafka_consumer_fetch_manager_records_lag_max", "collection=" + outcome.collection()))
-                        .as("Streams' consumer lag on %s", api).isNotEmpty();
+                // Clients Streams recreates show again at the binder's next refresh, once a minute.
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    assertThat(Http.samples(api, "kafka_stream_thread_process_rate", "collection=" + outcome.collection(), "role=ingest"))
+                            .as("Streams' process rate on %s", api).isNotEmpty();
+                    assertThat(Http.samples(api, "kafka_consumer_fetch_manager_records_lag_max", "collection=" + outcome.collection()))
+                            .as("Streams' consumer lag on %s", api).isNotEmpty();
+                });
                 assertThat(Http.samples(api, "jvm_memory_used_bytes")).as("JVM meters on %s", api).isNotEmpty();
                 for (int channel = 0; channel < 4; channel++) {
                     String[] labels = {"collection=" + outcome.collection(), "channel=" + channel};
