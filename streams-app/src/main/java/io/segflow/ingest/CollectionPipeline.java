@@ -73,7 +73,7 @@ public final class CollectionPipeline implements AutoCloseable {
         CompactionParts parts = new CompactionParts(env.compaction(), env.storage(), env.pins(), gcIo);
         IngestContext context = new IngestContext(collection, spec, env.registry(), settings, uploader, metrics, flushes, replayConfig, fences,
                 parts);
-        this.application = new StreamsApplication(collection, Role.INGEST, applicationId(collection), CollectionTopology.ingest(context), env,
+        this.application = new StreamsApplication(collection, applicationId(collection), CollectionTopology.ingest(context), env,
                 metrics::streamThreadFailed);
         this.streams = application.streams();
     }

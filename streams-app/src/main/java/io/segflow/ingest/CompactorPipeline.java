@@ -36,7 +36,7 @@ public final class CompactorPipeline implements AutoCloseable {
                 env.compaction().workerMemoryBytes());
         CompactionStream.Context context = new CompactionStream.Context(spec, env.compaction(), workers,
                 new CompactionWorker(env.storage(), rewrites, Time.SYSTEM), metrics, settings.tickMs());
-        this.application = new StreamsApplication(collection, Role.COMPACTOR, applicationId(collection),
+        this.application = new StreamsApplication(collection, applicationId(collection),
                 CollectionTopology.compactor(collection, env.registry(), context), env, metrics::streamThreadFailed);
     }
 

@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One Kafka Streams application of a collection in this instance, exactly-once: its start,
  * readiness (running, every active task's stores restored), Streams' own meters tagged with the
- * collection and the role, failed stream threads replaced, and a close that leaves the group.
+ * collection, failed stream threads replaced, and a close that leaves the group.
  */
 final class StreamsApplication implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamsApplication.class);
@@ -33,7 +33,7 @@ final class StreamsApplication implements AutoCloseable {
     /** Changelog partitions of active tasks being restored now: the application is not ready while any is. */
     private final Set<TopicPartition> restoring = ConcurrentHashMap.newKeySet();
 
-    StreamsApplication(String collection, Role role, String applicationId, Topology topology, CollectionPipeline.Environment env,
+    StreamsApplication(String collection, String applicationId, Topology topology, CollectionPipeline.Environment env,
                        Runnable onThreadFailure) {
         this.applicationId = applicationId;
         this.meters = env.meters();
@@ -58,7 +58,9 @@ final class StreamsApplication implements AutoCloseable {
                 restoring.remove(partition);
             }
         });
-        this.streamsMetrics = new KafkaStreamsMetrics(streams, Tags.of("collection", collection, "role", role.label()));
+        // The collection alone: Micrometer's Kafka binders drop a meter whose name another binder registered with more
+        // tags, so every binder on /metrics (these and the admin client's) keeps to three; the client id tells the roles apart.
+        this.streamsMetrics = new KafkaStreamsMetrics(streams, Tags.of("collection", collection));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("{}: stream thread failed; replacing it", applicationId, e);
             onThreadFailure.run();

@@ -157,7 +157,7 @@ class ScaledInstancesIT {
             for (String api : apis) {
                 // Clients Streams recreates show again at the binder's next refresh, once a minute.
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                    assertThat(Http.samples(api, "kafka_stream_thread_process_rate", "collection=" + outcome.collection(), "role=ingest"))
+                    assertThat(Http.samples(api, "kafka_stream_thread_process_rate", "collection=" + outcome.collection()))
                             .as("Streams' process rate on %s", api).isNotEmpty();
                     assertThat(Http.samples(api, "kafka_consumer_fetch_manager_records_lag_max", "collection=" + outcome.collection()))
                             .as("Streams' consumer lag on %s", api).isNotEmpty();
