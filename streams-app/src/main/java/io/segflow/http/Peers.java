@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 /** Calls the HTTP API of another instance, found through Kafka Streams metadata (application.server). */
 public final class Peers {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json;
 
     public Peers(ObjectMapper json) {

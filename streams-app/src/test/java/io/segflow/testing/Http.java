@@ -14,7 +14,7 @@ import java.util.List;
 
 /** JSON calls to an instance's HTTP API. */
 public final class Http {
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A status and the JSON body. */

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     public RestSchemaRegistryClient(String baseUrl) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
     }
 
     public String baseUrl() {
@@ -137,7 +138,17 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 request.header("Content-Type", CONTENT_TYPE)
                         .method(method, HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
             }
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                if (e instanceof HttpTimeoutException) {
+                    throw e;
+                }
+                // A pooled connection the server closed as it was reused fails before any answer. Every call of
+                // this API is idempotent (a schema registers under the same id twice), so one retry is safe.
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            }
             JsonNode answer = response.body().length == 0 ? json.nullNode() : json.readTree(response.body());
             if (response.statusCode() / 100 != 2) {
                 throw new SchemaRegistryException(response.statusCode(),
