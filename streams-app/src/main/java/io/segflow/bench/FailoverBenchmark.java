@@ -1,6 +1,7 @@
 package io.segflow.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.common.math.Quantiles;
 import io.segflow.app.ChildInstances;
 import io.segflow.app.Endpoints;
 import io.segflow.collection.CollectionDefinition;
@@ -56,8 +57,8 @@ public final class FailoverBenchmark {
             for (int standbys : runs.stream().map(Run::standbys).distinct().sorted().toList()) {
                 List<Run> of = runs.stream().filter(r -> r.standbys() == standbys).toList();
                 out.printf("median, standbys %d: served %.1f s, lag under 1 s %.1f s (%d runs)%n", standbys,
-                        median(of.stream().mapToDouble(Run::servedSeconds).toArray()),
-                        median(of.stream().mapToDouble(Run::caughtUpSeconds).toArray()), of.size());
+                        Quantiles.median().compute(of.stream().mapToDouble(Run::servedSeconds).toArray()),
+                        Quantiles.median().compute(of.stream().mapToDouble(Run::caughtUpSeconds).toArray()), of.size());
             }
         }
     }
@@ -197,11 +198,5 @@ public final class FailoverBenchmark {
             }
             Thread.sleep(100);
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 }

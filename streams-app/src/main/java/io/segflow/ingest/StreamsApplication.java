@@ -26,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class StreamsApplication implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamsApplication.class);
 
-    private final String applicationId;
     private final KafkaStreams streams;
     private final KafkaStreamsMetrics streamsMetrics;
     private final MeterRegistry meters;
@@ -35,7 +34,6 @@ final class StreamsApplication implements AutoCloseable {
 
     StreamsApplication(String collection, String applicationId, Topology topology, CollectionPipeline.Environment env,
                        Runnable onThreadFailure) {
-        this.applicationId = applicationId;
         this.meters = env.meters();
         this.streams = new KafkaStreams(topology, properties(applicationId, env));
         streams.setGlobalStateRestoreListener(new StateRestoreListener() {
@@ -92,10 +90,6 @@ final class StreamsApplication implements AutoCloseable {
     void start() {
         streams.start();
         streamsMetrics.bindTo(meters);
-    }
-
-    String applicationId() {
-        return applicationId;
     }
 
     KafkaStreams streams() {

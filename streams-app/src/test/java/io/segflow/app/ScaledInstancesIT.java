@@ -12,6 +12,7 @@ import io.segflow.schema.CollectionSpec;
 import io.segflow.failpoint.Failpoints;
 import io.segflow.ingest.Role;
 import io.segflow.testing.Http;
+import io.segflow.testing.OracleInstances;
 import io.segflow.testing.SharedServices;
 import io.segflow.verify.Oracle;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +31,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,33 +71,6 @@ class ScaledInstancesIT {
         return "http://127.0.0.1:" + settings.get(SegflowConfig.HTTP_PORT);
     }
 
-    private interface Midway {
-        void run() throws Exception;
-    }
-
-    private record Instances(List<String> apis, Midway atMidway) implements Oracle.Target {
-        @Override
-        public String kafka() {
-            return services.bootstrapServers();
-        }
-
-        @Override
-        public String schemaRegistry() {
-            return services.registryUrl();
-        }
-
-        @Override
-        public void midway() throws Exception {
-            atMidway.run();
-        }
-    }
-
-    private static long seed() {
-        long seed = Long.getLong("oracle.seed", ThreadLocalRandom.current().nextLong());
-        System.out.println("oracle seed " + seed + " (replay with -Doracle.seed=" + seed + ")");
-        return seed;
-    }
-
     /** The collection's entry in an instance's {@code /ready}. */
     private static JsonNode status(String api, String collection) throws Exception {
         return Http.get(api + "/ready").body().path("collections").path(collection);
@@ -124,7 +97,7 @@ class ScaledInstancesIT {
             Map<Integer, String> resumedOn = new HashMap<>();
             Set<Integer> haltedChannels = new TreeSet<>();
             String[] collection = new String[1];
-            Oracle.Outcome outcome = new Oracle(new Instances(apis, () -> {
+            Oracle.Outcome outcome = new Oracle(new OracleInstances(services, apis, () -> {
                 collection[0] = Http.get(halted + "/ready").body().path("collections").fieldNames().next();
                 // Standbys are placed once every instance has joined and a rebalance has run: wait until each channel has one.
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
@@ -147,7 +120,7 @@ class ScaledInstancesIT {
                     return resumedOn.size() == 4;
                 });
                 System.out.printf("halted %s with channels %s; standbys %s; resumed on %s%n", halted, haltedChannels, standbyHolders, resumedOn);
-            }), System.out).run(new Oracle.Plan(seed(), 6000, 8, 400));
+            }), System.out).run(new Oracle.Plan(OracleInstances.seed(), 6000, 8, 400));
 
             assertThat(outcome.comparisons()).isGreaterThanOrEqualTo(8 * 24);
             assertThat(apis).containsAll(haltedChannels.stream().map(resumedOn::get).toList());
@@ -184,8 +157,8 @@ class ScaledInstancesIT {
             children.start(ingest);
             Process halting = children.start(crashing, "-D" + Failpoints.PROPERTY + "=" + Failpoints.COMPACTION_WRITTEN + ":2");
             children.start(surviving);
-            Oracle.Outcome outcome = new Oracle(new Instances(List.of(api(ingest)), () -> { }), System.out)
-                    .run(new Oracle.Plan(seed(), 6000, 8, 400));
+            Oracle.Outcome outcome = new Oracle(new OracleInstances(services, List.of(api(ingest)), () -> { }), System.out)
+                    .run(new Oracle.Plan(OracleInstances.seed(), 6000, 8, 400));
 
             assertThat(outcome.comparisons()).isGreaterThanOrEqualTo(8 * 24);
             assertThat(halting.waitFor(1, TimeUnit.MINUTES)).as("the compactor reached its failpoint").isTrue();

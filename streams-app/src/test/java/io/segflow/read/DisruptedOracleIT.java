@@ -4,6 +4,7 @@ import io.segflow.app.SegflowApp;
 import io.segflow.config.SegflowConfig;
 import io.segflow.failpoint.Failpoints;
 import io.segflow.app.ChildInstances;
+import io.segflow.testing.OracleInstances;
 import io.segflow.testing.SharedServices;
 import io.segflow.testing.TestRuntimes;
 import io.segflow.verify.Oracle;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,34 +55,6 @@ class DisruptedOracleIT {
         return settings;
     }
 
-    /** The instances the oracle asks, and what happens to them halfway. */
-    private record Instances(List<String> apis, Midway atMidway) implements Oracle.Target {
-        @Override
-        public String kafka() {
-            return services.bootstrapServers();
-        }
-
-        @Override
-        public String schemaRegistry() {
-            return services.registryUrl();
-        }
-
-        @Override
-        public void midway() throws Exception {
-            atMidway.run();
-        }
-    }
-
-    private interface Midway {
-        void run() throws Exception;
-    }
-
-    private static long seed() {
-        long seed = Long.getLong("oracle.seed", ThreadLocalRandom.current().nextLong());
-        System.out.println("oracle seed " + seed + " (replay with -Doracle.seed=" + seed + ")");
-        return seed;
-    }
-
     @Test
     void aSecondInstanceJoiningHalfwayChangesNoAnswer() throws Exception {
         List<String> apis = new CopyOnWriteArrayList<>();
@@ -90,10 +62,10 @@ class DisruptedOracleIT {
             apis.add(first.endpoints().http());
             SegflowApp[] second = new SegflowApp[1];
             try {
-                Oracle.Outcome outcome = new Oracle(new Instances(apis, () -> {
+                Oracle.Outcome outcome = new Oracle(new OracleInstances(services, apis, () -> {
                     second[0] = TestRuntimes.start(instance("second", "rebalance"));
                     apis.add(second[0].endpoints().http());
-                }), System.out).run(new Oracle.Plan(seed(), 4000, 6, 400));
+                }), System.out).run(new Oracle.Plan(OracleInstances.seed(), 4000, 6, 400));
 
                 assertThat(outcome.comparisons()).isGreaterThanOrEqualTo(6 * 24);
                 assertThat(first.pipelines().ensure(outcome.collection()).localChannels())
@@ -129,7 +101,7 @@ class DisruptedOracleIT {
                     throw new IllegalStateException(e);
                 }
             });
-            Oracle.Outcome outcome = new Oracle(new Instances(List.of(api), () -> { }), System.out).run(new Oracle.Plan(seed(), 6000, 8, 400));
+            Oracle.Outcome outcome = new Oracle(new OracleInstances(services, List.of(api), () -> { }), System.out).run(new Oracle.Plan(OracleInstances.seed(), 6000, 8, 400));
 
             assertThat(outcome.comparisons()).isGreaterThanOrEqualTo(8 * 24);
             assertThat(exits).as("every crash point was reached").containsExactly(Collections.nCopies(crashes.size(), Failpoints.HALT_STATUS)
