@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.common.base.Throwables;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.segflow.fanout.CollectionLag;
 import io.segflow.fanout.Compactions;
 import io.segflow.fanout.CollectionSegments;
 import io.segflow.collection.CollectionDefinition;
@@ -14,7 +15,6 @@ import io.segflow.compaction.ManualCompaction;
 import io.segflow.dlq.DlqReplay;
 import io.segflow.http.HttpError;
 import io.segflow.ingest.FlushTimeoutException;
-import io.segflow.lag.LagMonitor;
 import io.segflow.http.HttpRequest;
 import io.segflow.http.JsonHttpServer;
 import io.segflow.http.JsonHttpServer.Created;
@@ -55,7 +55,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** What the API serves. */
     public record Services(CollectionService collections, HealthCheck health, CollectionPipelines pipelines, CollectionSegments segments,
-                           FlushService flushes, ReadService reads, Compactions compactions, DlqReplay dlq, LagMonitor lag,
+                           FlushService flushes, ReadService reads, Compactions compactions, DlqReplay dlq, CollectionLag lag,
                            PrometheusMeterRegistry meters) {
     }
 
@@ -112,10 +112,8 @@ public final class ApiServer implements AutoCloseable {
         });
         http.route("POST", "/collections/{name}/fields", request -> new Created(CollectionView.of(
                 collections.addField(request.pathParam("name"), body(request, CollectionDefinition.FieldDefinition.class)))));
-        http.route("GET", "/collections/{name}/lag", request -> {
-            String name = collections.get(request.pathParam("name")).getName();
-            return Map.of("collection", name, "channels", services.lag().report(name));
-        });
+        http.route("GET", "/collections/{name}/lag", request ->
+                services.lag().report(collections.get(request.pathParam("name")), isLocal(request)));
         http.route("GET", "/collections/{name}/segments", request ->
                 services.segments().segments(request.pathParam("name"), isLocal(request)));
         http.route("POST", "/collections/{name}/flush", request -> {

@@ -8,6 +8,7 @@ import io.segflow.api.ApiServer;
 import io.segflow.api.HealthCheck;
 import io.segflow.fanout.Compactions;
 import io.segflow.http.Peers;
+import io.segflow.fanout.CollectionLag;
 import io.segflow.fanout.CollectionSegments;
 import io.segflow.collection.CollectionCatalog;
 import io.segflow.collection.CollectionDefinition;
@@ -149,7 +150,7 @@ public final class SegflowApp implements AutoCloseable {
         LagMonitor lag = own(new LagMonitor(pipelines, offsets, config.lag(), meters, Time.SYSTEM));
         lag.start();
         ApiServer api = own(ApiServer.start(new ApiServer.Services(collections, health, pipelines, segments, flushes, reads, compactions,
-                new DlqReplay(topics.clientConfig()), lag, meters),
+                new DlqReplay(topics.clientConfig()), new CollectionLag(pipelines, lag, JSON, Time.SYSTEM), meters),
                 httpHost, httpPort));
         endpoints = new Endpoints(bootstrap, registryUrl, s3Endpoint, "http://" + httpHost + ":" + api.port());
     }

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.DoubleSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -60,7 +61,7 @@ public final class IngestBenchmark {
     }
 
     public record Result(long rows, int dim, int channels, int instances, double seconds, double produceSeconds, long dmlBytes, long objectBytes, int segments,
-                         double rawSeconds, Map<String, Double> threads, CpuTime cpu) {
+                         double rawSeconds, Map<String, Double> threads, CpuTime cpu, double otherCpuSeconds) {
         double rowsPerSecond() {
             return rows / seconds;
         }
@@ -89,6 +90,10 @@ public final class IngestBenchmark {
             threads.forEach((group, used) -> out.printf("    %-40s %5.1f%n", group, used));
             out.printf("    %-40s %5.1f (JIT compiler threads busy %.1f s)%n", "JIT compiler, GC, threads that ended",
                     cpu.processSeconds() - javaThreads, cpu.jitSeconds());
+            if (instances > 1) {
+                out.printf("  CPU of the second instance's JVM: %.1f core-seconds; both: %.1f of %.1f available%n", otherCpuSeconds,
+                        cpu.processSeconds() + otherCpuSeconds, seconds * CORES);
+            }
         }
     }
 
@@ -100,8 +105,8 @@ public final class IngestBenchmark {
      * has done most of its work (it takes a third of both cores for the first tens of seconds of a
      * fresh JVM) and the pipeline runs as a long-lived one does; then times {@code rows} more.
      */
-    public static Result run(SegflowApp app, int instances, long warmupRows, long rows, int dim, int channels, PrintStream progress)
-            throws Exception {
+    public static Result run(SegflowApp app, int instances, DoubleSupplier otherCpuSeconds, long warmupRows, long rows, int dim, int channels,
+                             PrintStream progress) throws Exception {
         String name = "bench_" + System.currentTimeMillis();
         CollectionSpec spec = createCollection(app, name, dim, channels);
         awaitSpread(app, name, instances, progress);
@@ -115,8 +120,10 @@ public final class IngestBenchmark {
         Map<TopicPartition, Long> from = endOffsets(app.endpoints().kafka(), topic);
         ThreadCpu threadsAtStart = ThreadCpu.now();
         CpuTime cpuAtStart = CpuTime.now();
+        double otherAtStart = otherCpuSeconds.getAsDouble();
         Timed timed = ingest(app, spec, warmupRows, rows, progress);
         CpuTime cpu = CpuTime.now().since(cpuAtStart);
+        double otherCpu = otherCpuSeconds.getAsDouble() - otherAtStart;
         Map<String, Double> threads = ThreadCpu.now().since(threadsAtStart);
         List<SegmentDescription> segments = app.segments().segments(name, false).stream().filter(s -> !before.contains(s.id())).toList();
         long written = segments.stream().filter(s -> s.level().equals("L1")).mapToLong(SegmentDescription::rows).sum();
@@ -126,7 +133,7 @@ public final class IngestBenchmark {
         long objectBytes = segments.stream().mapToLong(SegmentDescription::bytes).sum();
         double rawSeconds = rawConsume(app.endpoints().kafka(), topic, from, rows);
         return new Result(rows, dim, channels, instances, timed.seconds(), timed.produceSeconds(), timed.dmlBytes(), objectBytes, segments.size(),
-                rawSeconds, threads, cpu);
+                rawSeconds, threads, cpu, otherCpu);
     }
 
     /**

@@ -36,7 +36,7 @@ final class BenchCommand {
         int channels;
 
         @Option(names = "--instances", defaultValue = "1",
-                description = "Instances sharing the channels: 1, or 2 (the second in this JVM on the first one's services) (default ${DEFAULT-VALUE}).")
+                description = "Instances sharing the channels: 1, or 2 (the second in a child JVM on the first one's services) (default ${DEFAULT-VALUE}).")
         int instances;
 
         @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Any setting of the instances under test.")
@@ -48,8 +48,9 @@ final class BenchCommand {
                 throw new IllegalArgumentException("--instances is 1 or 2");
             }
             try (ScratchInstance instance = ScratchInstance.start("segflow-bench", settings);
-                 ScratchInstance.Joined second = instances == 2 ? instance.join(settings) : null) {
-                IngestBenchmark.run(instance.app(), instances, warmupRows, rows, dim, channels, System.err).print(System.out);
+                 ScratchInstance.Joined second = instances == 2 ? instance.join(settings, "-Xmx" + Runtime.getRuntime().maxMemory()) : null) {
+                IngestBenchmark.run(instance.app(), instances, second == null ? () -> 0 : second::cpuSeconds, warmupRows, rows, dim, channels,
+                        System.err).print(System.out);
             }
             return 0;
         }

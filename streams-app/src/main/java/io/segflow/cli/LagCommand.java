@@ -6,8 +6,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code segflow lag C [--watch]}: each channel's owner, offsets, lag and status. */
-@Command(name = "lag", mixinStandardHelpOptions = true, description = "Show each channel's consumer lag and status (GET /collections/C/lag).")
+/** {@code segflow lag C [--watch]}: each channel's owner, offsets, lag and status, then the compaction backlog and reclaim lag. */
+@Command(name = "lag", mixinStandardHelpOptions = true, description = "Show each channel's consumer lag and status, the compaction backlog and the reclaim lag (GET /collections/C/lag).")
 final class LagCommand implements Runnable {
     @Mixin
     ApiOption api;
@@ -32,6 +32,14 @@ final class LagCommand implements Runnable {
                         channel.path("end").asLong(), channel.path("lag").asLong(), channel.path("lagSeconds").asDouble(),
                         channel.path("status").asText());
             }
+            JsonNode compaction = answer.path("compaction");
+            JsonNode reclaim = answer.path("reclaim");
+            System.out.printf("compaction: %d queued (%d bytes to read), %d running (%d bytes)%n", compaction.path("queuedTasks").asInt(),
+                    compaction.path("queuedBytes").asLong(), compaction.path("runningTasks").asInt(), compaction.path("runningBytes").asLong());
+            System.out.printf("reclaim lag: %.1f s (deadline %.0f s)%n", reclaim.path("lagSeconds").asDouble(),
+                    reclaim.path("deadlineSeconds").asDouble());
+            answer.path("unavailable").forEach(instance -> System.out.printf("unavailable: %s: %s%n", instance.path("instance").asText(),
+                    instance.path("error").asText()));
             if (watch) {
                 try {
                     Thread.sleep(intervalMs);

@@ -1,5 +1,6 @@
 package io.segflow.cli;
 
+import io.segflow.app.ChildInstances;
 import io.segflow.app.SegflowApp;
 import io.segflow.config.ConfigLoader;
 import io.segflow.config.SegflowConfig;
@@ -55,22 +56,37 @@ final class ScratchInstance implements AutoCloseable {
         app = SegflowApp.start(config);
     }
 
-    /** A second instance in this JVM on this one's broker, S3 server and registry, sharing its collections; closing stops it. */
-    Joined join(Map<String, String> settings) throws Exception {
+    /**
+     * A second instance in a child JVM of this jar, on this one's broker, S3 server and registry,
+     * sharing its collections; closing kills it.
+     */
+    Joined join(Map<String, String> settings, String... jvmOptions) throws Exception {
         Map<String, String> flags = new HashMap<>(settings);
         flags.put(SegflowConfig.DATA_DIR, dir.resolve("joined").toString());
+        flags.put(SegflowConfig.DEMO_COLLECTION, "false");
         flags.put(SegflowConfig.KAFKA_BOOTSTRAP_SERVERS, app.endpoints().kafka());
         flags.put(SegflowConfig.SCHEMA_REGISTRY_URL, app.endpoints().schemaRegistry());
         flags.put(SegflowConfig.S3_ENDPOINT, app.endpoints().s3());
         flags.put(SegflowConfig.HTTP_PORT, String.valueOf(FreePorts.next()));
-        return new Joined(SegflowApp.start(ConfigLoader.load(null, Map.of(), flags)));
+        ChildInstances children = ChildInstances.ofThisJar();
+        try {
+            return new Joined(children, children.start(flags, jvmOptions));
+        } catch (Exception | Error e) {
+            children.close();
+            throw e;
+        }
     }
 
     /** An instance {@link #join} started. */
-    record Joined(SegflowApp app) implements AutoCloseable {
+    record Joined(ChildInstances children, Process process) implements AutoCloseable {
+        /** CPU the child JVM has used so far, all its threads. */
+        double cpuSeconds() {
+            return process.info().totalCpuDuration().map(used -> used.toNanos() / 1e9).orElse(0.0);
+        }
+
         @Override
-        public void close() {
-            app.close();
+        public void close() throws InterruptedException {
+            children.close();
         }
     }
 

@@ -140,7 +140,7 @@ public final class CompactionStream implements Processor<String, CompactionTask,
             });
         }
         backlogTasks = waiting.size();
-        backlogBytes = tasks.values().stream().mapToLong(CompactionStream::bytesToRead).sum();
+        backlogBytes = tasks.values().stream().mapToLong(CompactionBacklog::bytesToRead).sum();
         if (waiting.isEmpty()) {
             return;
         }
@@ -188,12 +188,6 @@ public final class CompactionStream implements Processor<String, CompactionTask,
         return new CompactionPlan(task.getType(), task.getChannel(), task.getPartition(), task.getInputs(), task.getTargets(),
                 task.getTargetLevel(), task.getTargetSizeBytes(), task.getPriority(),
                 CompactionReason.fromLabel(task.getReason()).orElse(null));
-    }
-
-    /** What a task reads: its input segments' files and their delta logs. */
-    private static long bytesToRead(CompactionTask task) {
-        return task.getInputSegments().stream().filter(s -> task.getInputs().contains(s.getId()))
-                .mapToLong(s -> s.getBytes() + s.getDeltaLogBytes()).sum();
     }
 
     @Override

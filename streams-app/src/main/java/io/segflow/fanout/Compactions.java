@@ -24,8 +24,6 @@ import io.segflow.schema.SegmentLevel;
 import io.segflow.schema.SegmentState;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -108,12 +106,7 @@ public final class Compactions {
             if (!request.covers(channel)) {
                 continue;
             }
-            List<SegmentInfo> all = new ArrayList<>();
-            ReadOnlyKeyValueStore<Long, SegmentInfo> segments = pipeline.store(IngestStores.SEGMENTS, channel);
-            try (KeyValueIterator<Long, SegmentInfo> iterator = segments.all()) {
-                iterator.forEachRemaining(kv -> all.add(kv.value));
-            }
-            SegmentGroups groups = SegmentGroups.of(all);
+            SegmentGroups groups = SegmentGroups.of(pipeline.<SegmentInfo>values(IngestStores.SEGMENTS, channel));
             Set<Long> busy = new HashSet<>();
             entries(pipeline, channel).stream().filter(e -> !TaskState.valueOf(e.getState()).releasedInputs()).forEach(e -> busy.addAll(e.getTask().getInputs()));
             CompactionView view = CompactionPlanner.view(channel, groups.allFlushed(), busy, groups.minUnflushedRowPosition(), spec.getSchemaVersion(), spec.getTtlMs(), now);
@@ -197,12 +190,7 @@ public final class Compactions {
     }
 
     private static List<CompactionEntry> entries(CollectionPipeline pipeline, int channel) {
-        List<CompactionEntry> entries = new ArrayList<>();
-        ReadOnlyKeyValueStore<String, CompactionEntry> store = pipeline.store(IngestStores.COMPACTIONS, channel);
-        try (KeyValueIterator<String, CompactionEntry> all = store.all()) {
-            all.forEachRemaining(kv -> entries.add(kv.value));
-        }
-        return entries;
+        return pipeline.values(IngestStores.COMPACTIONS, channel);
     }
 
     private static List<Integer> channels(CollectionSpec spec, ManualCompaction request) {

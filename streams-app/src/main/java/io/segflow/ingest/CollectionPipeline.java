@@ -136,6 +136,15 @@ public final class CollectionPipeline implements AutoCloseable {
                 .withPartition(channel));
     }
 
+    /** Every value of a store of one local channel's task, read on another thread (interactive queries). */
+    public <V> List<V> values(String name, int channel) {
+        List<V> values = new ArrayList<>();
+        try (KeyValueIterator<Object, V> all = this.<Object, V>store(name, channel).all()) {
+            all.forEachRemaining(kv -> values.add(kv.value));
+        }
+        return values;
+    }
+
     public ChannelFences.Fence fence(int channel) {
         return fences.of(channel);
     }

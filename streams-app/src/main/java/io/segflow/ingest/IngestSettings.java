@@ -15,7 +15,8 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  */
 public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs, long sealCheckMs, int maxSealedWaiting,
                              long maxBlockMs, int uploadThreads, long uploadBackoffMs, long uploadMaxBackoffMs,
-                             double bloomFpp, long rowsMemtableBytes, int streamThreads, long commitIntervalMs, int sessionTimeoutMs) {
+                             double bloomFpp, long rowsMemtableBytes, int streamThreads, long commitIntervalMs, int sessionTimeoutMs,
+                             int maxPollIntervalMs) {
     public static final String SEAL_CAPACITY_BYTES = "seal.capacity.bytes";
     public static final String SEAL_CAPACITY_JITTER = "seal.capacity.jitter";
     public static final String SEAL_LIFETIME_MS = "seal.lifetime.ms";
@@ -41,6 +42,7 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
     public static final String STREAMS_THREADS = "streams.threads";
     public static final String STREAMS_COMMIT_MS = "streams.commit.interval.ms";
     public static final String STREAMS_SESSION_TIMEOUT_MS = "streams.session.timeout.ms";
+    public static final String STREAMS_MAX_POLL_INTERVAL_MS = "streams.max.poll.interval.ms";
 
     private static final long MB = 1024 * 1024;
 
@@ -100,7 +102,11 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
                         "Kafka Streams commit interval (exactly-once transactions).")
                 .define(STREAMS_SESSION_TIMEOUT_MS, Type.INT, 10_000, Range.between(6_000, 300_000), Importance.LOW,
                         "Session timeout of the Streams consumers: how long the channels of an instance that died wait before"
-                                + " another instance takes them over (Kafka's default is 45 s).");
+                                + " another instance takes them over (Kafka's default is 45 s).")
+                .define(STREAMS_MAX_POLL_INTERVAL_MS, Type.INT, 300_000, Range.atLeast(15_000), Importance.LOW,
+                        "max.poll.interval.ms of the Streams consumers: a stream thread that takes no record for this long (hung)"
+                                + " leaves the group, its channels go to other instances and their lag status is STOP meanwhile."
+                                + " At least three times the longest backpressure.max.block.ms, so backpressure never expels a thread.");
     }
 
     public static IngestSettings from(AbstractConfig config) {
@@ -113,6 +119,6 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
                 config.getInt(BACKPRESSURE_MAX_SEALED), config.getLong(BACKPRESSURE_MAX_BLOCK_MS), config.getInt(UPLOAD_THREADS),
                 config.getLong(UPLOAD_BACKOFF_MS), config.getLong(UPLOAD_MAX_BACKOFF_MS), config.getDouble(STATS_BLOOM_FPP),
                 config.getLong(ROWS_MEMTABLE_BYTES), config.getInt(STREAMS_THREADS), config.getLong(STREAMS_COMMIT_MS),
-                config.getInt(STREAMS_SESSION_TIMEOUT_MS));
+                config.getInt(STREAMS_SESSION_TIMEOUT_MS), config.getInt(STREAMS_MAX_POLL_INTERVAL_MS));
     }
 }

@@ -81,9 +81,7 @@ final class StreamsApplication implements AutoCloseable {
         }
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), env.settings().sessionTimeoutMs());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), env.settings().sessionTimeoutMs() / 4);
-        // Backpressure may hold a record for up to backpressure.max.block.ms; stay in the group meanwhile.
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
-                (int) Math.max(300_000, env.settings().maxBlockMs() * 3));
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), env.settings().maxPollIntervalMs());
         return props;
     }
 

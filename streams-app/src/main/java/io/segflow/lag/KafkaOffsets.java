@@ -1,6 +1,7 @@
 package io.segflow.lag;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -16,13 +17,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * {@link LagMonitor.Offsets} from the broker: committed offsets and last stable offsets through
- * the admin client, the timestamp of the oldest waiting record through a read-committed consumer
+ * {@link LagMonitor.Offsets} from the broker: committed offsets, last stable offsets and the
+ * group's members' assignments through the admin client, the timestamp of the oldest waiting record through a read-committed consumer
  * of its own (used by the monitor's thread only).
  */
 public final class KafkaOffsets implements LagMonitor.Offsets, AutoCloseable {
@@ -51,6 +54,14 @@ public final class KafkaOffsets implements LagMonitor.Offsets, AutoCloseable {
             }
         });
         return committed;
+    }
+
+    @Override
+    public Set<Integer> held(String groupId, String topic) throws Exception {
+        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId)
+                .get(TIMEOUT_S, TimeUnit.SECONDS);
+        return group.members().stream().flatMap(member -> member.assignment().topicPartitions().stream())
+                .filter(partition -> partition.topic().equals(topic)).map(TopicPartition::partition).collect(Collectors.toCollection(TreeSet::new));
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -25,8 +26,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Samples, on one thread of its own, the lag of every channel of every collection this instance
  * runs, keeps a sliding window per channel, and answers {@code GET /collections/C/lag} and the
- * {@code segflow_dml_lag_*} gauges from it. Offsets come from the broker, so every instance
- * answers for the whole collection; the owners come from Kafka Streams' metadata.
+ * {@code segflow_dml_lag_*} gauges from it. Offsets and whether a live member of the group holds
+ * a channel come from the broker, so every instance answers for the whole collection; the owners'
+ * addresses come from Kafka Streams' metadata.
  */
 public final class LagMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LagMonitor.class);
@@ -35,6 +37,9 @@ public final class LagMonitor implements AutoCloseable {
     public interface Offsets {
         /** The group's committed offset of each partition of {@code topic} (absent: none committed yet). */
         Map<Integer, Long> committed(String groupId, String topic) throws Exception;
+
+        /** The partitions of {@code topic} assigned to a live member of the group, as the group coordinator sees it. */
+        Set<Integer> held(String groupId, String topic) throws Exception;
 
         /** The last stable offset of each partition of {@code topic} (read committed). */
         Map<Integer, Long> lastStable(String topic) throws Exception;
@@ -86,7 +91,9 @@ public final class LagMonitor implements AutoCloseable {
         CollectionPipeline pipeline = pipelines.ensure(collection);
         String topic = CollectionTopics.dml(collection);
         Map<Integer, Long> ends = offsets.lastStable(topic);
-        Map<Integer, Long> committed = offsets.committed(CollectionPipeline.applicationId(collection), topic);
+        String group = CollectionPipeline.applicationId(collection);
+        Map<Integer, Long> committed = offsets.committed(group, topic);
+        Set<Integer> held = offsets.held(group, topic);
         Map<Integer, String> owners = pipeline.owners();
         long now = time.milliseconds();
         for (Map.Entry<Integer, Long> end : ends.entrySet()) {
@@ -103,9 +110,9 @@ public final class LagMonitor implements AutoCloseable {
                 OptionalLong oldest = offsets.timestampAt(topic, channel, sample.committed());
                 seconds = oldest.isPresent() ? Math.max(0, now - oldest.getAsLong()) / 1000.0 : 0;
             }
-            String owner = owners.get(channel);
-            ChannelLag lag = new ChannelLag(channel, owner, sample.committed(), sample.end(), sample.lag(), seconds,
-                    LagEvaluator.evaluate(List.copyOf(window), owner != null));
+            boolean live = held.contains(channel);
+            ChannelLag lag = new ChannelLag(channel, live ? owners.get(channel) : null, sample.committed(), sample.end(), sample.lag(), seconds,
+                    LagEvaluator.evaluate(List.copyOf(window), live));
             if (latest.put(key, lag) == null) {
                 register(key);
             }

@@ -6,8 +6,8 @@ public enum LagStatus {
     OK,
     /** Taking records, but the lag grew at every sample of the window. */
     WARN,
-    /** The owner is there but its committed offset did not move over the window while records wait. */
+    /** A live member holds the channel but its committed offset did not move over the window while records wait. */
     STALL,
-    /** No instance holds the channel while records wait. */
+    /** No live member of the group holds the channel while records wait: its owner stopped. */
     STOP
 }

@@ -152,6 +152,13 @@ class EmbeddedRuntimeIT {
         for (String line : Http.samples(endpoints.http(), "segflow_reclaim_lag_seconds", "collection=lagged")) {
             assertThat(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).as(line).isLessThan(deadline);
         }
+        JsonNode answer = Http.get(api + "/lag").body();
+        assertThat(answer.path("reclaim").path("deadlineSeconds").asDouble()).isEqualTo(deadline);
+        assertThat(answer.path("reclaim").path("channels")).hasSize(3);
+        assertThat(answer.path("reclaim").path("lagSeconds").asDouble()).as("the deletes' bytes wait for compaction").isPositive()
+                .isLessThan(deadline);
+        assertThat(answer.path("compaction").path("channels")).hasSize(3).allSatisfy(channel ->
+                assertThat(channel.fieldNames()).toIterable().contains("queuedTasks", "queuedBytes", "runningTasks", "runningBytes"));
         assertThat(Http.get(endpoints.http() + "/collections/nothing_here/lag").status()).isEqualTo(404);
     }
 

@@ -10,6 +10,7 @@ import io.segflow.produce.DmlProducer;
 import io.segflow.produce.SyntheticWorkload;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.failpoint.Failpoints;
+import io.segflow.ingest.IngestSettings;
 import io.segflow.ingest.Role;
 import io.segflow.testing.Http;
 import io.segflow.testing.OracleInstances;
@@ -32,6 +33,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -129,6 +131,7 @@ class ScaledInstancesIT {
             assertThat(haltedChannels).as("channels of the halted instance resumed where their standby was")
                     .anyMatch(channel -> resumedOn.get(channel).equals(standbyHolders.get(channel)));
             for (String api : apis) {
+                assertLagCoversEveryChannel(api, outcome.collection(), 4);
                 // Clients Streams recreates show again at the binder's next refresh, once a minute.
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                     assertThat(Http.samples(api, "kafka_stream_thread_process_rate", "collection=" + outcome.collection()))
@@ -157,8 +160,15 @@ class ScaledInstancesIT {
             children.start(ingest);
             Process halting = children.start(crashing, "-D" + Failpoints.PROPERTY + "=" + Failpoints.COMPACTION_WRITTEN + ":2");
             children.start(surviving);
-            Oracle.Outcome outcome = new Oracle(new OracleInstances(services, List.of(api(ingest)), () -> { }), System.out)
-                    .run(new Oracle.Plan(OracleInstances.seed(), 6000, 8, 400));
+            BacklogWatch watch = new BacklogWatch(api(ingest));
+            Oracle.Outcome outcome;
+            try (watch) {
+                watch.start();
+                outcome = new Oracle(new OracleInstances(services, List.of(api(ingest)), () -> { }), System.out)
+                        .run(new Oracle.Plan(OracleInstances.seed(), 6000, 8, 400));
+                // The halted compactor's task stays running in its coordinator's record until the survivor takes it over.
+                await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(watch.mostRunning).isPositive());
+            }
 
             assertThat(outcome.comparisons()).isGreaterThanOrEqualTo(8 * 24);
             assertThat(halting.waitFor(1, TimeUnit.MINUTES)).as("the compactor reached its failpoint").isTrue();
@@ -170,6 +180,8 @@ class ScaledInstancesIT {
                     .as("the ingest instance's coordinators committed compactions").isPositive();
             assertThat(Http.metric(api(surviving), "segflow_compaction_worker_seconds_count", collection))
                     .as("the surviving compactor ran tasks").isPositive();
+            assertThat(watch.mostRunningBytes).as("the bytes a running task reads").isPositive();
+            assertLagCoversEveryChannel(api(ingest), outcome.collection(), 4);
             Http.Answer data = Http.get(api(surviving) + "/collections/" + outcome.collection() + "/count");
             assertThat(data.status()).isEqualTo(503);
             assertThat(data.body().path("error").asText()).contains("compactor role");
@@ -184,6 +196,7 @@ class ScaledInstancesIT {
         Map<String, String> settings = new HashMap<>(services.instance(dir.resolve("lagging"), "_collections-lag"));
         settings.put(LagSettings.SAMPLE_INTERVAL_MS, "300");
         settings.put(LagSettings.WINDOW_SAMPLES, "4");
+        settings.put(IngestSettings.STREAMS_MAX_POLL_INTERVAL_MS, "15000");
         String api = api(settings);
         try (ChildInstances children = new ChildInstances()) {
             // The stream thread hangs at the first record after the burst.
@@ -223,6 +236,72 @@ class ScaledInstancesIT {
                     assertThat(Http.get(api + "/collections/lagging/lag").body().path("channels"))
                             .as("the hung stream thread commits nothing while records wait")
                             .anySatisfy(channel -> assertThat(channel.path("status").asText()).isEqualTo("STALL")));
+            // After max.poll.interval.ms the hung thread leaves the group: its channels have no owner while records wait.
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+                    assertThat(Http.get(api + "/collections/lagging/lag").body().path("channels"))
+                            .as("channels whose owner stopped")
+                            .anySatisfy(channel -> {
+                                assertThat(channel.path("status").asText()).isEqualTo("STOP");
+                                assertThat(channel.path("owner").isNull()).isTrue();
+                                assertThat(channel.path("lag").asLong()).isPositive();
+                            }));
+        }
+    }
+
+    /** The lag answer of {@code api} holds every channel's DML lag, compaction backlog and reclaim lag, gathered from every instance. */
+    private static void assertLagCoversEveryChannel(String api, String collection, int channels) throws Exception {
+        JsonNode lag = Http.get(api + "/collections/" + collection + "/lag").body();
+        List<Integer> all = IntStream.range(0, channels).boxed().toList();
+        assertThat(lag.path("unavailable")).as("instances that did not answer").isEmpty();
+        assertThat(lag.path("channels").findValuesAsText("channel")).map(Integer::valueOf).isEqualTo(all);
+        assertThat(lag.path("compaction").path("channels").findValuesAsText("channel")).map(Integer::valueOf).isEqualTo(all);
+        assertThat(lag.path("reclaim").path("channels").findValuesAsText("channel")).map(Integer::valueOf).isEqualTo(all);
+        // Not below the deadline whatever happened: a halted compactor's tasks wait for the session timeout and a retry.
+        assertThat(lag.path("reclaim").path("deadlineSeconds").asDouble())
+                .isEqualTo(Long.parseLong(Oracle.AGGRESSIVE_SETTINGS.get("delete.reclaim.deadline.ms")) / 1000.0);
+    }
+
+    /** Polls an instance's lag answer in the background and keeps the most compaction work it saw running. */
+    private static final class BacklogWatch implements AutoCloseable {
+        private final String api;
+        private volatile boolean stopped;
+        private volatile int mostRunning;
+        private volatile long mostRunningBytes;
+        private CompletableFuture<Void> polling;
+
+        BacklogWatch(String api) {
+            this.api = api;
+        }
+
+        void start() {
+            polling = CompletableFuture.runAsync(() -> {
+                while (!stopped) {
+                    try {
+                        JsonNode compaction = Http.get(api + "/collections/" + collection() + "/lag").body().path("compaction");
+                        mostRunning = Math.max(mostRunning, compaction.path("runningTasks").asInt());
+                        mostRunningBytes = Math.max(mostRunningBytes, compaction.path("runningBytes").asLong());
+                    } catch (Exception notYet) {
+                        // No collection yet, or the instance is rebalancing: ask again.
+                    }
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        private String collection() throws Exception {
+            return Http.get(api + "/ready").body().path("collections").fieldNames().next();
+        }
+
+        @Override
+        public void close() {
+            stopped = true;
+            if (polling != null) {
+                polling.join();
+            }
         }
     }
 
