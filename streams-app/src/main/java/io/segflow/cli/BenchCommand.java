@@ -57,7 +57,7 @@ final class BenchCommand {
     }
 
     @Command(name = "failover", mixinStandardHelpOptions = true,
-            description = "Three instances in child JVMs, a steady producer, one instance halted: time until every channel is served"
+            description = "Three instances in child JVMs, a steady producer, one instance halted: time until every channel is assigned, the survivors ready, every channel served"
                     + " again and until lag is back under 1 s, with no standby and with one, median of --repeats.")
     static final class Failover implements Callable<Integer> {
         @Option(names = "--repeats", defaultValue = "3", description = "Halts per standby setting (default ${DEFAULT-VALUE}).")
