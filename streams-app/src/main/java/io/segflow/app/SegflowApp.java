@@ -8,6 +8,8 @@ import io.segflow.api.ApiServer;
 import io.segflow.api.HealthCheck;
 import io.segflow.fanout.Compactions;
 import io.segflow.http.Peers;
+import com.google.common.base.Ticker;
+import io.segflow.compaction.CompactionIo;
 import io.segflow.fanout.CollectionLag;
 import io.segflow.fanout.CollectionSegments;
 import io.segflow.collection.CollectionCatalog;
@@ -78,6 +80,7 @@ public final class SegflowApp implements AutoCloseable {
     private final FilePins pins = new FilePins();
     private ObjectStorage storage;
     private PrometheusMeterRegistry meters;
+    private CompactionIo compactionIo;
 
     private SegflowApp() {
     }
@@ -128,9 +131,10 @@ public final class SegflowApp implements AutoCloseable {
         bindJvmAndProcessMetrics(topics);
         String httpHost = config.getString(SegflowConfig.HTTP_HOST);
         int httpPort = config.getInt(SegflowConfig.HTTP_PORT);
+        compactionIo = new CompactionIo(config.compaction().ioBytesPerSecond(), meters, Ticker.systemTicker());
         CollectionPipeline.Environment env = new CollectionPipeline.Environment(topics.clientConfig(), config.streamsStateDir(),
                 config.getShort(SegflowConfig.TOPIC_REPLICATION_FACTOR), config.advertisedHttp(), registry, storage, meters,
-                config.ingest(), config.compaction(), config.failover(), pins);
+                config.ingest(), config.compaction(), config.failover(), pins, compactionIo);
         pipelines = own(new CollectionPipelines(catalog, env, config.role()));
         pipelines.start();
         ControlRecords control = own(new ControlRecords(topics.clientConfig()));
@@ -162,6 +166,11 @@ public final class SegflowApp implements AutoCloseable {
 
     public Endpoints endpoints() {
         return endpoints;
+    }
+
+    /** The instance's compaction I/O: its budget and the bytes and busy time of its workers. */
+    public CompactionIo compactionIo() {
+        return compactionIo;
     }
 
     public CollectionService collections() {

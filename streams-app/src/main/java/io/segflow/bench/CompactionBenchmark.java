@@ -1,5 +1,6 @@
 package io.segflow.bench;
 
+import io.segflow.compaction.CompactionIo;
 import io.segflow.storage.StoredObject;
 import io.segflow.app.SegflowApp;
 import io.segflow.bench.ReadBenchmark.Latency;
@@ -97,7 +98,7 @@ public final class CompactionBenchmark {
     }
 
     public record Result(Fragmented before, int segmentsAfter, Bucket bucketAfter, double reclaimSeconds, double convergeSeconds,
-                         long deadlineMs, Latency searchAfter, Work work) {
+                         long deadlineMs, Latency searchAfter, Work work, CompactionIo.Totals io, long ioLimit) {
         public void print(PrintStream out) {
             Fragmented b = before;
             out.printf("compaction: %,d rows, dim %d, %d channels; %,d deleted (%.0f%%), %,d upserted (%.0f%%); written with compaction"
@@ -120,6 +121,10 @@ public final class CompactionBenchmark {
             out.printf("  write amplification: (%.1f MB flushed + %.1f MB compacted) / %.1f MB flushed = %.2f%n",
                     b.bucket().bytes() / 1e6, work.bytesWritten() / 1e6, b.bucket().bytes() / 1e6,
                     (double) (b.bucket().bytes() + work.bytesWritten()) / b.bucket().bytes());
+            out.printf("  compaction I/O of the instance: %.1f MB read and written in %.1f s with a task running: %.1f MB/s%s%n",
+                    io.bytes() / 1e6, io.busySeconds(), io.bytesPerSecond() / 1e6, ioLimit == 0 ? " (no limit)"
+                            : String.format(" against compaction.io.bytes.per.second of %.1f MB/s: ratio %.2f", ioLimit / 1e6,
+                            io.bytesPerSecond() / ioLimit));
             double copyRate = b.bucket().bytes() / b.copySeconds() / 1e6;
             out.printf("  raw copy (get + put, one thread, same client and S3 server) of the collection's %,d objects: %.1f MB in"
                     + " %.2f s, %.1f MB/s%n", b.bucket().objects(), b.bucket().bytes() / 1e6, b.copySeconds(), copyRate);
@@ -225,6 +230,7 @@ public final class CompactionBenchmark {
             }
             Thread.sleep(1000);
         }
+        CompactionIo.Totals io = app.compactionIo().totals();
         double convergeSeconds = (lastChange - start) / 1e9;
         List<StoredObject> objects = app.storage().list(name + "/");
         float[][] pool = IngestBenchmark.vectorPool(before.spec().getDim());
@@ -234,7 +240,7 @@ public final class CompactionBenchmark {
         progress.println("timing search after convergence");
         Latency searchAfter = ReadBenchmark.search(api, name, pool, new SplittableRandom(13));
         return new Result(before, (int) rowSegments(flushed).count(), Bucket.of(objects), reclaimSeconds, convergeSeconds,
-                settings.thresholds(before.spec()).reclaimDeadlineMs(), searchAfter, Work.of(app, name));
+                settings.thresholds(before.spec()).reclaimDeadlineMs(), searchAfter, Work.of(app, name), io, settings.ioBytesPerSecond());
     }
 
     /**

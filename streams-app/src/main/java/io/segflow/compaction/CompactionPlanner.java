@@ -84,7 +84,7 @@ public final class CompactionPlanner {
         long target = request.targetBytes() > 0 ? request.targetBytes() : t.targetBytes();
         CompactionThresholds unlimited = t.toBuilder().targetBytes(target).l0Entries(0).l0AgeMs(0).maxPlansPerTrigger(Integer.MAX_VALUE).build();
         List<CompactionPlan> plans = request.type() == CompactionType.FORCE_MERGE
-                ? CompactionPolicies.forceMerge(narrowed, request.partition(), target)
+                ? CompactionPolicies.forceMerge(narrowed, request.partition(), target, t.priorities().of(CompactionType.FORCE_MERGE))
                 : triggered(request.type(), unlimited, narrowed, clusteringKey);
         return plans.stream().filter(p -> request.partition() == null || p.partition() == null || request.partition().equals(p.partition()))
                 .toList();

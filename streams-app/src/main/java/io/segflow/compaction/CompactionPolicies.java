@@ -18,13 +18,6 @@ import java.util.stream.Collectors;
  * and never plans a segment a task already holds.
  */
 public final class CompactionPolicies {
-    /** Priorities, lower first: L0 before anything, then a rewrite whose reclaim deadline nears, then the rest. */
-    public static final int L0_PRIORITY = 1;
-    public static final int URGENT_PRIORITY = 5;
-    public static final int MIX_PRIORITY = 10;
-    public static final int CLUSTERING_PRIORITY = 100;
-    public static final int SORT_PRIORITY = 1000;
-
     private CompactionPolicies() {
     }
 
@@ -53,7 +46,7 @@ public final class CompactionPolicies {
         List<Long> targets = view.segments().stream().filter(s -> s.level() != SegmentLevel.L0 && s.minPosition() < newestDelete
                 && s.deletesAppliedThrough() < newestDelete).map(FlushedSegment::id).toList();
         return Optional.of(new CompactionPlan(CompactionType.L0_DELETE, view.channel(), null, ids(l0), targets, SegmentLevel.L0, 0,
-                L0_PRIORITY, reason));
+                CompactionPriorities.L0, reason));
     }
 
     /**
@@ -71,7 +64,7 @@ public final class CompactionPolicies {
             for (List<FlushedSegment> bin : Packer.pack(small, FlushedSegment::liveBytes, t.targetBytes())) {
                 if (bin.size() > 1 || worthRewriting(t, bin.get(0), view.nowMs())) {
                     plans.add(new CompactionPlan(CompactionType.MIX, view.channel(), partition.getKey(), ids(bin), List.of(),
-                            SegmentLevel.L1, t.targetBytes(), priority(t, view, bin, MIX_PRIORITY), bin.size() > 1 ? CompactionReason.SMALL_SEGMENTS : reason(t, bin.get(0), view.nowMs())));
+                            SegmentLevel.L1, t.targetBytes(), priority(t, view, bin, CompactionType.MIX), bin.size() > 1 ? CompactionReason.SMALL_SEGMENTS : reason(t, bin.get(0), view.nowMs())));
                 }
             }
         }
@@ -84,7 +77,7 @@ public final class CompactionPolicies {
                 .filter(s -> s.level() != SegmentLevel.L0 && !small(t, s) && worthRewriting(t, s, view.nowMs()))
                 .sorted(Comparator.comparingDouble(FlushedSegment::goneRatio).reversed())
                 .map(s -> new CompactionPlan(CompactionType.SINGLE, view.channel(), s.partition(), List.of(s.id()), List.of(), s.level(),
-                        t.targetBytes(), priority(t, view, List.of(s), MIX_PRIORITY), reason(t, s, view.nowMs())))
+                        t.targetBytes(), priority(t, view, List.of(s), CompactionType.SINGLE), reason(t, s, view.nowMs())))
                 .toList();
         return limit(t, plans);
     }
@@ -94,7 +87,7 @@ public final class CompactionPolicies {
         return limit(t, view.free().stream().filter(s -> s.level() == SegmentLevel.L1 && !s.sortedByPk())
                 .sorted(Comparator.comparingLong(FlushedSegment::flushedAtMs))
                 .map(s -> new CompactionPlan(CompactionType.SORT, view.channel(), s.partition(), List.of(s.id()), List.of(), SegmentLevel.L1,
-                        t.targetBytes(), SORT_PRIORITY, CompactionReason.UNSORTED))
+                        t.targetBytes(), t.priorities().of(CompactionType.SORT), CompactionReason.UNSORTED))
                 .toList());
     }
 
@@ -103,7 +96,7 @@ public final class CompactionPolicies {
         return limit(t, view.free().stream().filter(s -> s.level() != SegmentLevel.L0 && s.schemaVersion() < view.latestSchemaVersion())
                 .sorted(Comparator.comparingInt(FlushedSegment::schemaVersion))
                 .map(s -> new CompactionPlan(CompactionType.SCHEMA_BUMP, view.channel(), s.partition(), List.of(s.id()), List.of(), s.level(),
-                        t.targetBytes(), MIX_PRIORITY, CompactionReason.SCHEMA_VERSION))
+                        t.targetBytes(), t.priorities().of(CompactionType.SCHEMA_BUMP), CompactionReason.SCHEMA_VERSION))
                 .toList());
     }
 
@@ -120,14 +113,14 @@ public final class CompactionPolicies {
                 List<FlushedSegment> inputs = new ArrayList<>(partition.getValue());
                 inputs.addAll(l2.getOrDefault(partition.getKey(), List.of()));
                 plans.add(new CompactionPlan(CompactionType.CLUSTERING, view.channel(), partition.getKey(), ids(inputs), List.of(),
-                        SegmentLevel.L2, t.targetBytes(), CLUSTERING_PRIORITY, CompactionReason.UNCLUSTERED_BYTES));
+                        SegmentLevel.L2, t.targetBytes(), t.priorities().of(CompactionType.CLUSTERING), CompactionReason.UNCLUSTERED_BYTES));
             }
         }
         return limit(t, plans);
     }
 
     /** Force merge (manual only): every free L1 and L2 segment of a partition packed into outputs of {@code targetBytes}; no rate limit. */
-    public static List<CompactionPlan> forceMerge(CompactionView view, String onlyPartition, long targetBytes) {
+    public static List<CompactionPlan> forceMerge(CompactionView view, String onlyPartition, long targetBytes, int priority) {
         List<CompactionPlan> plans = new ArrayList<>();
         for (SegmentLevel level : List.of(SegmentLevel.L1, SegmentLevel.L2)) {
             for (Map.Entry<String, List<FlushedSegment>> partition : byPartition(view, level).entrySet()) {
@@ -139,7 +132,7 @@ public final class CompactionPolicies {
                 for (List<FlushedSegment> bin : Packer.pack(largestFirst, FlushedSegment::liveBytes, targetBytes)) {
                     if (bin.size() > 1 || bin.get(0).goneRatio() > 0) {
                         plans.add(new CompactionPlan(CompactionType.FORCE_MERGE, view.channel(), partition.getKey(), ids(bin), List.of(),
-                                level, targetBytes, MIX_PRIORITY, CompactionReason.MANUAL));
+                                level, targetBytes, priority, CompactionReason.MANUAL));
                     }
                 }
             }
@@ -179,9 +172,9 @@ public final class CompactionPolicies {
         return threshold * (1 - t.jitter() * Jitter.fraction(s.id()));
     }
 
-    /** Urgent when half the reclaim deadline has passed since the oldest gone row of an input. */
-    private static int priority(CompactionThresholds t, CompactionView view, List<FlushedSegment> inputs, int normal) {
-        return inputs.stream().anyMatch(s -> urgent(t, s, view.nowMs())) ? URGENT_PRIORITY : normal;
+    /** Urgent when half the reclaim deadline has passed since the oldest gone row of an input; else the type's. */
+    private static int priority(CompactionThresholds t, CompactionView view, List<FlushedSegment> inputs, CompactionType type) {
+        return inputs.stream().anyMatch(s -> urgent(t, s, view.nowMs())) ? CompactionPriorities.URGENT : t.priorities().of(type);
     }
 
     private static List<CompactionPlan> limit(CompactionThresholds t, List<CompactionPlan> plans) {

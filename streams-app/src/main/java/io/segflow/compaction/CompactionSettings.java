@@ -18,7 +18,8 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  */
 public record CompactionSettings(boolean enabled, CompactionThresholds thresholds, long[] intervalsMs, int workers,
                                  long workerMemoryBytes, int maxAttempts, long l0TimeoutMs, long rewriteTimeoutMs, long clusteringTimeoutMs,
-                                 long gcIntervalMs, long gcGraceMs, long orphanIntervalMs, long orphanGraceMs, long historyMs) {
+                                 long gcIntervalMs, long gcGraceMs, long orphanIntervalMs, long orphanGraceMs, long historyMs,
+                                 long ioBytesPerSecond) {
     public static final String ENABLED = "compaction.enabled";
     public static final String TARGET_BYTES = "compaction.target.bytes";
     public static final String SMALL_FRACTION = "compaction.small.fraction";
@@ -38,6 +39,7 @@ public record CompactionSettings(boolean enabled, CompactionThresholds threshold
     public static final String SCHEMA_BUMP_INTERVAL_MS = "compaction.schema.bump.interval.ms";
     public static final String WORKERS = "compaction.workers";
     public static final String WORKER_MEMORY_BYTES = "compaction.worker.memory.bytes";
+    public static final String IO_BYTES_PER_SECOND = "compaction.io.bytes.per.second";
     public static final String MAX_ATTEMPTS = "compaction.max.attempts";
     public static final String L0_TIMEOUT_MS = "compaction.l0.timeout.ms";
     public static final String REWRITE_TIMEOUT_MS = "compaction.rewrite.timeout.ms";
@@ -53,7 +55,7 @@ public record CompactionSettings(boolean enabled, CompactionThresholds threshold
     private static final long MINUTE = 60_000;
 
     public static ConfigDef define(ConfigDef definition) {
-        return definition
+        return CompactionPriorities.define(definition
                 .define(ENABLED, Type.BOOLEAN, true, Importance.HIGH,
                         "Run the trigger policies. Manual compaction (POST /collections/C/compact) and garbage collection run either way.")
                 .define(TARGET_BYTES, Type.LONG, 64 * MB, Range.atLeast(1), Importance.MEDIUM,
@@ -92,6 +94,9 @@ public record CompactionSettings(boolean enabled, CompactionThresholds threshold
                         "How often segments written with an older DML schema are rewritten to the latest; 0 never.")
                 .define(WORKERS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
                         "Compaction worker slots per collection and instance.")
+                .define(IO_BYTES_PER_SECOND, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM,
+                        "Bytes per second the compaction workers of this instance may read and write together, all collections (a"
+                                + " token bucket they share), so compaction leaves the storage's bandwidth to flushes and reads; 0 unlimited.")
                 .define(WORKER_MEMORY_BYTES, Type.LONG, 128 * MB, Range.atLeast(1024), Importance.MEDIUM,
                         "Rows a rewrite holds in memory, by their encoded size, before it sorts them and spills them to local disk as a "
                                 + "run it merges at the end; a clustering or force merge larger than this reads and writes each row once more "
@@ -112,13 +117,14 @@ public record CompactionSettings(boolean enabled, CompactionThresholds threshold
                 .define(ORPHAN_GRACE_MS, Type.LONG, 2 * MINUTE, Range.atLeast(0), Importance.LOW,
                         "An unreferenced object younger than this may still be in the making (an upload, a running compaction) and stays.")
                 .define(HISTORY_MS, Type.LONG, 60 * MINUTE, Range.atLeast(0), Importance.LOW,
-                        "How long a finished task stays visible in GET /collections/C/compactions/ID.");
+                        "How long a finished task stays visible in GET /collections/C/compactions/ID."));
     }
 
     public static CompactionSettings from(AbstractConfig config) {
         CompactionThresholds thresholds = new CompactionThresholds(config.getLong(TARGET_BYTES), config.getDouble(SMALL_FRACTION),
                 config.getDouble(GONE_RATIO), config.getLong(DELTA_BYTES), config.getInt(DELTA_LOGS), config.getDouble(JITTER),
-                config.getLong(L0_ENTRIES), config.getLong(L0_AGE_MS), config.getLong(RECLAIM_DEADLINE_MS), config.getInt(MAX_PLANS));
+                config.getLong(L0_ENTRIES), config.getLong(L0_AGE_MS), config.getLong(RECLAIM_DEADLINE_MS), config.getInt(MAX_PLANS),
+                CompactionPriorities.from(config));
         long[] intervals = new long[CompactionType.values().length];
         intervals[CompactionType.L0_DELETE.ordinal()] = config.getLong(L0_INTERVAL_MS);
         intervals[CompactionType.MIX.ordinal()] = config.getLong(MIX_INTERVAL_MS);
@@ -130,7 +136,7 @@ public record CompactionSettings(boolean enabled, CompactionThresholds threshold
                 config.getLong(WORKER_MEMORY_BYTES), config.getInt(MAX_ATTEMPTS),
                 config.getLong(L0_TIMEOUT_MS), config.getLong(REWRITE_TIMEOUT_MS), config.getLong(CLUSTERING_TIMEOUT_MS),
                 config.getLong(GC_INTERVAL_MS), config.getLong(GC_GRACE_MS), config.getLong(ORPHAN_INTERVAL_MS),
-                config.getLong(ORPHAN_GRACE_MS), config.getLong(HISTORY_MS));
+                config.getLong(ORPHAN_GRACE_MS), config.getLong(HISTORY_MS), config.getLong(IO_BYTES_PER_SECOND));
     }
 
     /** The thresholds for {@code spec}: the instance's, with the collection's own reclaim deadline if it has one. */

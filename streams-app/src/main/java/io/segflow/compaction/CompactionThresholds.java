@@ -14,9 +14,11 @@ package io.segflow.compaction;
  * @param l0AgeMs              age of the oldest L0 segment that starts one anyway
  * @param reclaimDeadlineMs    the bytes of a deleted or expired row are gone within this time
  * @param maxPlansPerTrigger   rewrites one trigger may plan per channel (the rate limit)
+ * @param priorities           the order queued rewrites start in, by type
  */
 public record CompactionThresholds(long targetBytes, double smallFraction, double goneRatio, long deltaBytes, int deltaLogs,
-                                   double jitter, long l0Entries, long l0AgeMs, long reclaimDeadlineMs, int maxPlansPerTrigger) {
+                                   double jitter, long l0Entries, long l0AgeMs, long reclaimDeadlineMs, int maxPlansPerTrigger,
+                                   CompactionPriorities priorities) {
     public CompactionThresholds {
         if (jitter < 0 || jitter >= 1) {
             throw new IllegalArgumentException("jitter must be in [0, 1), not " + jitter);
@@ -43,6 +45,7 @@ public record CompactionThresholds(long targetBytes, double smallFraction, doubl
         private long l0AgeMs;
         private long reclaimDeadlineMs;
         private int maxPlansPerTrigger;
+        private CompactionPriorities priorities;
 
         private Builder(CompactionThresholds from) {
             targetBytes = from.targetBytes;
@@ -55,6 +58,7 @@ public record CompactionThresholds(long targetBytes, double smallFraction, doubl
             l0AgeMs = from.l0AgeMs;
             reclaimDeadlineMs = from.reclaimDeadlineMs;
             maxPlansPerTrigger = from.maxPlansPerTrigger;
+            priorities = from.priorities;
         }
 
         public Builder targetBytes(long value) {
@@ -107,9 +111,14 @@ public record CompactionThresholds(long targetBytes, double smallFraction, doubl
             return this;
         }
 
+        public Builder priorities(CompactionPriorities value) {
+            priorities = value;
+            return this;
+        }
+
         public CompactionThresholds build() {
             return new CompactionThresholds(targetBytes, smallFraction, goneRatio, deltaBytes, deltaLogs, jitter, l0Entries, l0AgeMs,
-                    reclaimDeadlineMs, maxPlansPerTrigger);
+                    reclaimDeadlineMs, maxPlansPerTrigger, priorities);
         }
     }
 }

@@ -38,18 +38,32 @@ import java.util.concurrent.CancellationException;
 public final class CompactionWorker {
     private static final Logger log = LoggerFactory.getLogger(CompactionWorker.class);
     private final ObjectStorage storage;
+    private final CompactionIo io;
     private final SegmentRewriter files;
     private final Time time;
 
-    /** @param time what TTL expiry is judged against and completion times are read from */
-    public CompactionWorker(ObjectStorage storage, SegmentRewriter files, Time time) {
+    /**
+     * @param io   the instance's compaction I/O budget, charged for every object read or written
+     * @param time what TTL expiry is judged against and completion times are read from
+     */
+    public CompactionWorker(ObjectStorage storage, CompactionIo io, SegmentRewriter files, Time time) {
         this.storage = storage;
+        this.io = io;
         this.files = files;
         this.time = time;
     }
 
     /** What the task produced; throws if it failed (the stream retries it). */
     public CompactionResult run(CompactionTask task, CollectionSpec spec, int attempt) {
+        io.taskStarted();
+        try {
+            return attempt(task, spec, attempt);
+        } finally {
+            io.taskEnded();
+        }
+    }
+
+    private CompactionResult attempt(CompactionTask task, CollectionSpec spec, int attempt) {
         long nowMs = time.milliseconds();
         CompactionResult.Builder result = CompactionResult.newBuilder().setTaskId(task.getTaskId()).setTriggerId(task.getTriggerId())
                 .setCollection(task.getCollection()).setChannel(task.getChannel()).setType(task.getType())
@@ -145,16 +159,21 @@ public final class CompactionWorker {
 
     private byte[] read(String path) {
         checkCancelled();
-        return storage.get(path);
+        byte[] file = storage.get(path);
+        io.charge(file.length);
+        return file;
     }
 
     private Optional<byte[]> find(String path) {
         checkCancelled();
-        return storage.find(path);
+        Optional<byte[]> file = storage.find(path);
+        file.ifPresent(bytes -> io.charge(bytes.length));
+        return file;
     }
 
     private void put(String path, byte[] bytes) {
         checkCancelled();
+        io.charge(bytes.length);
         try {
             storage.put(path, bytes);
             Failpoints.reach(Failpoints.COMPACTION_WRITTEN);

@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.segflow.collection.CollectionTopics;
 import io.segflow.compaction.CompactionParts;
+import io.segflow.compaction.CompactionIo;
 import io.segflow.compaction.CompactionSettings;
 import io.segflow.metrics.IngestMetrics;
 import io.segflow.schema.CollectionSpec;
@@ -45,7 +46,8 @@ public final class CollectionPipeline implements AutoCloseable {
     /** Where to run: cluster, stores, and this instance's HTTP address for interactive queries. */
     public record Environment(Map<String, Object> clientConfig, Path stateDir, short replicationFactor, HostInfo self,
                               SchemaRegistryClient registry, ObjectStorage storage, MeterRegistry meters, IngestSettings settings,
-                              CompactionSettings compaction, FailoverSettings failover, FilePins pins) {
+                              CompactionSettings compaction, FailoverSettings failover, FilePins pins,
+                              CompactionIo compactionIo) {
     }
 
     private final String collection;

@@ -70,7 +70,7 @@ class CompactionPoliciesTest {
         CompactionPlan plan = CompactionPolicies.l0Delete(NO_JITTER, view).orElseThrow();
         assertThat(plan.inputs()).containsExactly(9L);
         assertThat(plan.targets()).containsExactly(1L);
-        assertThat(plan.priority()).isEqualTo(CompactionPolicies.L0_PRIORITY);
+        assertThat(plan.priority()).isEqualTo(CompactionPriorities.L0);
         assertThat(plan.fastFinish()).isFalse();
     }
 
@@ -130,7 +130,7 @@ class CompactionPoliciesTest {
                 NOW - 10 * MINUTE, NOW - 5 * MINUTE, 1, true, -1);
         assertThat(CompactionPolicies.single(NO_JITTER, view(List.of(fewDeletes), Set.of()))).singleElement().satisfies(plan -> {
             assertThat(plan.reason()).isEqualTo(CompactionReason.RECLAIM_DEADLINE);
-            assertThat(plan.priority()).isEqualTo(CompactionPolicies.URGENT_PRIORITY);
+            assertThat(plan.priority()).isEqualTo(CompactionPriorities.URGENT);
         });
     }
 
@@ -196,15 +196,15 @@ class CompactionPoliciesTest {
 
         assertThat(CompactionPolicies.sort(NO_JITTER, view)).singleElement().satisfies(p -> {
             assertThat(p.inputs()).containsExactly(2L);
-            assertThat(p.priority()).isEqualTo(CompactionPolicies.SORT_PRIORITY);
+            assertThat(p.priority()).isEqualTo(CompactionPriorities.DEFAULTS.of(CompactionType.SORT));
         });
         assertThat(CompactionPolicies.schemaBump(NO_JITTER, view)).singleElement().satisfies(p -> assertThat(p.inputs()).containsExactly(2L));
         assertThat(CompactionPolicies.clustering(NO_JITTER, view)).singleElement().satisfies(p -> {
             assertThat(p.inputs()).containsExactlyInAnyOrder(1L, 2L, 3L);
             assertThat(p.targetLevel()).isEqualTo(SegmentLevel.L2);
         });
-        assertThat(CompactionPolicies.forceMerge(view, "_default", 100 * MB)).singleElement()
+        assertThat(CompactionPolicies.forceMerge(view, "_default", 100 * MB, 10)).singleElement()
                 .satisfies(p -> assertThat(p.inputs()).containsExactly(1L, 2L));
-        assertThat(CompactionPolicies.forceMerge(view, "other", 100 * MB)).isEmpty();
+        assertThat(CompactionPolicies.forceMerge(view, "other", 100 * MB, 10)).isEmpty();
     }
 }

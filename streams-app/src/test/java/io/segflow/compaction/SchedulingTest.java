@@ -18,11 +18,11 @@ class SchedulingTest {
 
     private static CompactionPlan l0(int channel, long l0, List<Long> targets) {
         return new CompactionPlan(CompactionType.L0_DELETE, channel, null, List.of(l0), targets, SegmentLevel.L0, 0,
-                CompactionPolicies.L0_PRIORITY, CompactionReason.L0_ENTRIES);
+                CompactionPriorities.L0, CompactionReason.L0_ENTRIES);
     }
 
     private static CompactionPlan mix(int channel, String partition, long... inputs) {
-        return plan(CompactionType.MIX, channel, partition, Arrays.stream(inputs).boxed().toList(), CompactionPolicies.MIX_PRIORITY);
+        return plan(CompactionType.MIX, channel, partition, Arrays.stream(inputs).boxed().toList(), CompactionPriorities.DEFAULTS.of(CompactionType.MIX));
     }
 
     @Test
@@ -39,14 +39,14 @@ class SchedulingTest {
         assertThat(Exclusion.conflict(l0(0, 9, List.of()), mix(0, "a", 3, 4))).as("L0 and a rewrite of its channel").isTrue();
         assertThat(Exclusion.conflict(l0(0, 9, List.of(1L)), mix(1, "a", 1 + 10, 12))).as("other channel").isFalse();
         assertThat(Exclusion.conflict(l0(1, 9, List.of(3L)), mix(0, "a", 3, 4))).as("an L0 target").isTrue();
-        CompactionPlan clustering = plan(CompactionType.CLUSTERING, 0, "a", List.of(5L), CompactionPolicies.CLUSTERING_PRIORITY);
+        CompactionPlan clustering = plan(CompactionType.CLUSTERING, 0, "a", List.of(5L), CompactionPriorities.DEFAULTS.of(CompactionType.CLUSTERING));
         assertThat(Exclusion.conflict(clustering, mix(0, "a", 3, 4))).as("clustering and a mix of its partition").isTrue();
         assertThat(Exclusion.conflict(clustering, mix(0, "b", 3, 4))).as("another partition").isFalse();
     }
 
     @Test
     void schedulerStartsByPriorityWithinFreeSlotsAndSkipsConflicts() {
-        CompactionPlan sort = plan(CompactionType.SORT, 1, "a", List.of(20L), CompactionPolicies.SORT_PRIORITY);
+        CompactionPlan sort = plan(CompactionType.SORT, 1, "a", List.of(20L), CompactionPriorities.DEFAULTS.of(CompactionType.SORT));
         List<Scheduler.Queued> queued = List.of(new Scheduler.Queued(1, sort), new Scheduler.Queued(2, mix(1, "a", 21, 22)),
                 new Scheduler.Queued(3, mix(1, "a", 22, 23)), new Scheduler.Queued(4, mix(2, "a", 30, 31)));
 

@@ -1,8 +1,10 @@
 package io.segflow.metrics;
 
+import com.google.common.base.Ticker;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.segflow.compaction.CompactionIo;
 import io.segflow.schema.CompactionStatus;
 import io.segflow.schema.CompactionType;
 import io.segflow.schema.SegmentLevel;
@@ -56,6 +58,7 @@ class MetricsReferenceTest {
         metrics.compactionFailed(CompactionType.MIX, CompactionStatus.FAILED);
         metrics.collected("orphan", 2);
         metrics.collectFailed();
+        new CompactionIo(1_000_000_000, registry, Ticker.systemTicker()).charge(1_000);
 
         Set<String> timers = Arrays.stream(SegflowMeter.values()).filter(meter -> meter.type() == Meter.Type.TIMER)
                 .map(meter -> meter.prometheusName() + "_max").collect(Collectors.toSet());
