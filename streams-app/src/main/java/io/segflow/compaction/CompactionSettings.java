@@ -15,11 +15,12 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  *
  * @param intervalsMs       how often each trigger policy runs, by {@link CompactionType} ordinal; 0 never
  * @param workerMemoryBytes rows a rewrite holds in memory (encoded size) before it spills a sorted run to disk
+ * @param readAheadObjects  insert logs a rewrite fetches ahead of the one it decodes
  */
 public record CompactionSettings(boolean enabled, CompactionThresholds thresholds, long[] intervalsMs, int workers,
                                  long workerMemoryBytes, int maxAttempts, long l0TimeoutMs, long rewriteTimeoutMs, long clusteringTimeoutMs,
                                  long gcIntervalMs, long gcGraceMs, long orphanIntervalMs, long orphanGraceMs, long historyMs,
-                                 long ioBytesPerSecond) {
+                                 long ioBytesPerSecond, int readAheadObjects) {
     public static final String ENABLED = "compaction.enabled";
     public static final String TARGET_BYTES = "compaction.target.bytes";
     public static final String SMALL_FRACTION = "compaction.small.fraction";
@@ -40,6 +41,7 @@ public record CompactionSettings(boolean enabled, CompactionThresholds threshold
     public static final String WORKERS = "compaction.workers";
     public static final String WORKER_MEMORY_BYTES = "compaction.worker.memory.bytes";
     public static final String IO_BYTES_PER_SECOND = "compaction.io.bytes.per.second";
+    public static final String READ_AHEAD_OBJECTS = "compaction.read.ahead.objects";
     public static final String MAX_ATTEMPTS = "compaction.max.attempts";
     public static final String L0_TIMEOUT_MS = "compaction.l0.timeout.ms";
     public static final String REWRITE_TIMEOUT_MS = "compaction.rewrite.timeout.ms";
@@ -97,6 +99,9 @@ public record CompactionSettings(boolean enabled, CompactionThresholds threshold
                 .define(IO_BYTES_PER_SECOND, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM,
                         "Bytes per second the compaction workers of this instance may read and write together, all collections (a"
                                 + " token bucket they share), so compaction leaves the storage's bandwidth to flushes and reads; 0 unlimited.")
+                .define(READ_AHEAD_OBJECTS, Type.INT, 2, Range.between(0, 16), Importance.LOW,
+                        "Insert logs a rewrite fetches from storage while it decodes the current one, so the merge does not wait on"
+                                + " each request; each worker holds up to this many more objects in memory. 0 reads one after the other.")
                 .define(WORKER_MEMORY_BYTES, Type.LONG, 128 * MB, Range.atLeast(1024), Importance.MEDIUM,
                         "Rows a rewrite holds in memory, by their encoded size, before it sorts them and spills them to local disk as a "
                                 + "run it merges at the end; a clustering or force merge larger than this reads and writes each row once more "
@@ -136,7 +141,8 @@ public record CompactionSettings(boolean enabled, CompactionThresholds threshold
                 config.getLong(WORKER_MEMORY_BYTES), config.getInt(MAX_ATTEMPTS),
                 config.getLong(L0_TIMEOUT_MS), config.getLong(REWRITE_TIMEOUT_MS), config.getLong(CLUSTERING_TIMEOUT_MS),
                 config.getLong(GC_INTERVAL_MS), config.getLong(GC_GRACE_MS), config.getLong(ORPHAN_INTERVAL_MS),
-                config.getLong(ORPHAN_GRACE_MS), config.getLong(HISTORY_MS), config.getLong(IO_BYTES_PER_SECOND));
+                config.getLong(ORPHAN_GRACE_MS), config.getLong(HISTORY_MS), config.getLong(IO_BYTES_PER_SECOND),
+                config.getInt(READ_AHEAD_OBJECTS));
     }
 
     /** The thresholds for {@code spec}: the instance's, with the collection's own reclaim deadline if it has one. */

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executor;
 
 /**
  * Runs one compaction task against object storage, off the stream thread. It reads only what the
@@ -40,16 +41,22 @@ public final class CompactionWorker {
     private final ObjectStorage storage;
     private final CompactionIo io;
     private final SegmentRewriter files;
+    private final Executor reads;
+    private final int readAhead;
     private final Time time;
 
     /**
-     * @param io   the instance's compaction I/O budget, charged for every object read or written
-     * @param time what TTL expiry is judged against and completion times are read from
+     * @param io        the instance's compaction I/O budget, charged for every object read or written
+     * @param reads     where insert logs are fetched ahead of the merge
+     * @param readAhead how many insert logs are fetched ahead of the one being decoded
+     * @param time      what TTL expiry is judged against and completion times are read from
      */
-    public CompactionWorker(ObjectStorage storage, CompactionIo io, SegmentRewriter files, Time time) {
+    public CompactionWorker(ObjectStorage storage, CompactionIo io, SegmentRewriter files, Executor reads, int readAhead, Time time) {
         this.storage = storage;
         this.io = io;
         this.files = files;
+        this.reads = reads;
+        this.readAhead = readAhead;
         this.time = time;
     }
 
@@ -140,13 +147,13 @@ public final class CompactionWorker {
         long inputRows = task.getInputs().stream().mapToLong(id -> segments.get(id).getRows()).sum();
         long inputBytes = task.getInputs().stream().mapToLong(id -> segments.get(id).getBytes()).sum();
         String partition = segments.get(task.getInputs().get(0)).getPartition();
-        try (SegmentRewriter.Rows rows = files.rows(task, spec, inputRows == 0 ? 1 : inputBytes / inputRows)) {
-            for (long id : task.getInputs()) {
-                for (String path : segments.get(id).getInsertLogPaths()) {
-                    byte[] file = read(path);
-                    read += file.length;
-                    rows.addLive(file, deletes, nowMs);
-                }
+        List<String> insertLogs = task.getInputs().stream().flatMap(id -> segments.get(id).getInsertLogPaths().stream()).toList();
+        try (SegmentRewriter.Rows rows = files.rows(task, spec, inputRows == 0 ? 1 : inputBytes / inputRows);
+             ReadAhead<byte[]> objects = new ReadAhead<>(insertLogs, this::read, reads, readAhead)) {
+            while (objects.hasNext()) {
+                byte[] file = objects.next();
+                read += file.length;
+                rows.addLive(file, deletes, nowMs);
             }
             List<SegmentInfo> outputs = files.write(task, spec, partition, rows, nowMs, this::put);
             if (rows.spills() > 0) {

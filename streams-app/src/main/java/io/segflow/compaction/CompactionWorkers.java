@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -17,11 +18,19 @@ import java.util.concurrent.Semaphore;
 public final class CompactionWorkers implements AutoCloseable {
     private final Semaphore free;
     private final ExecutorService executor;
+    private final ExecutorService reads;
 
     public CompactionWorkers(String name, int slots) {
         this.free = new Semaphore(slots);
         this.executor = Executors.newFixedThreadPool(slots,
                 new ThreadFactoryBuilder().setNameFormat(name + "-compaction-%d").setDaemon(true).build());
+        this.reads = Executors.newFixedThreadPool(slots,
+                new ThreadFactoryBuilder().setNameFormat(name + "-compaction-read-%d").setDaemon(true).build());
+    }
+
+    /** Where the workers' reads ahead run: a thread per slot, so one worker's requests do not wait on another's. */
+    public Executor reads() {
+        return reads;
     }
 
     public int freeSlots() {
@@ -45,6 +54,8 @@ public final class CompactionWorkers implements AutoCloseable {
     @Override
     public void close() {
         executor.shutdownNow();
+        reads.shutdownNow();
         MoreExecutors.shutdownAndAwaitTermination(executor, Duration.ofSeconds(10));
+        MoreExecutors.shutdownAndAwaitTermination(reads, Duration.ofSeconds(10));
     }
 }
