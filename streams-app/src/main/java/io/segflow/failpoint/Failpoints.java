@@ -30,6 +30,13 @@ public final class Failpoints {
     /** A channel task is about to take a DML record. Armed points here hang the stream thread rather than halt: see {@link #hang}. */
     public static final String DML_TAKEN = "dml.taken";
 
+    /**
+     * A channel task takes a DML record slowly: armed as {@code dml.slow:N}, every record waits N
+     * microseconds first, so that a test's producer outruns ingest by a wide margin instead of by
+     * whatever the machine's speeds happen to be.
+     */
+    public static final String DML_SLOW = "dml.slow";
+
     private static final Map<String, AtomicInteger> ARMED = parse(System.getProperty(PROPERTY, ""));
 
     private Failpoints() {
@@ -55,6 +62,14 @@ public final class Failpoints {
             while (true) {
                 LockSupport.park();
             }
+        }
+    }
+
+    /** Waits the microseconds {@code point} is armed with, every time; a no-op when it is not armed. */
+    public static void slow(String point) {
+        AtomicInteger micros = ARMED.get(point);
+        if (micros != null) {
+            LockSupport.parkNanos(micros.get() * 1_000L);
         }
     }
 

@@ -104,6 +104,7 @@ final class IngestStep {
     /** A DML record at {@code position}: its rows and deletes are buffered, or it goes to the dead-letter topic. */
     void dml(Record<byte[], ?> record, byte[] value, RecordSource source, long nowMs) {
         Failpoints.hang(Failpoints.DML_TAKEN);
+        Failpoints.slow(Failpoints.DML_SLOW);
         lastPosition = source.offset();
         DmlEvent event;
         try {

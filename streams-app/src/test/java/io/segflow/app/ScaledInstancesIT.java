@@ -199,8 +199,10 @@ class ScaledInstancesIT {
         settings.put(IngestSettings.STREAMS_MAX_POLL_INTERVAL_MS, "15000");
         String api = api(settings);
         try (ChildInstances children = new ChildInstances()) {
-            // The stream thread hangs at the first record after the burst.
-            children.start(settings, "-D" + Failpoints.PROPERTY + "=" + Failpoints.DML_TAKEN + ":" + (burst + 1));
+            // Each record takes at least 50 us, so ingest cannot keep up with the producer; the stream
+            // thread hangs at the first record after the burst.
+            children.start(settings, "-D" + Failpoints.PROPERTY + "=" + Failpoints.DML_TAKEN + ":" + (burst + 1) + ","
+                    + Failpoints.DML_SLOW + ":50");
             CollectionSpec spec = ApiClient.JSON.treeToValue(new ApiClient(api).post("/collections",
                     new CollectionDefinition("lagging", "INT64", 128, 4, List.of(), null, null, null)), CollectionView.class).toSpec();
             await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> Http.get(api + "/ready").status() == 200);
