@@ -6,8 +6,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code segflow lag C [--watch]}: each channel's owner, offsets, lag and status, then the compaction backlog and reclaim lag. */
-@Command(name = "lag", mixinStandardHelpOptions = true, description = "Show each channel's consumer lag and status, the compaction backlog and the reclaim lag (GET /collections/C/lag).")
+/** {@code segflow lag C [--watch]}: each channel's owner, offsets, lag and status, then the compaction backlog, reclaim lag and backpressure. */
+@Command(name = "lag", mixinStandardHelpOptions = true, description = "Show each channel's consumer lag and status, the compaction backlog, the reclaim lag and compaction backpressure (GET /collections/C/lag).")
 final class LagCommand implements Runnable {
     @Mixin
     ApiOption api;
@@ -38,6 +38,13 @@ final class LagCommand implements Runnable {
                     compaction.path("queuedBytes").asLong(), compaction.path("runningTasks").asInt(), compaction.path("runningBytes").asLong());
             System.out.printf("reclaim lag: %.1f s (deadline %.0f s)%n", reclaim.path("lagSeconds").asDouble(),
                     reclaim.path("deadlineSeconds").asDouble());
+            System.out.printf("backpressure: %s%n", answer.path("backpressure").path("state").asText());
+            answer.path("backpressure").path("channels").forEach(channel -> {
+                if (!"OFF".equals(channel.path("state").asText())) {
+                    System.out.printf("  channel %d %s: %s%n", channel.path("channel").asInt(), channel.path("state").asText(),
+                            channel.path("cause").asText());
+                }
+            });
             answer.path("unavailable").forEach(instance -> System.out.printf("unavailable: %s: %s%n", instance.path("instance").asText(),
                     instance.path("error").asText()));
             if (watch) {

@@ -275,6 +275,11 @@ public final class ChannelCompactions {
         }
     }
 
+    /** What each task not yet done will read, by task id: the channel's compaction backlog. */
+    public Map<String, Long> backlog() {
+        return CompactionBacklog.byTask(open.values());
+    }
+
     private Stream<CompactionEntry> running() {
         return open.values().stream().filter(e -> !state(e).releasedInputs());
     }

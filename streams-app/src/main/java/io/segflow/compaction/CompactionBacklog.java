@@ -4,6 +4,8 @@ import io.segflow.schema.CompactionEntry;
 import io.segflow.schema.CompactionTask;
 
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A channel's compaction work not yet done, from its coordinator's task entries: tasks queued
@@ -15,17 +17,38 @@ public record CompactionBacklog(int queuedTasks, long queuedBytes, int runningTa
     public static CompactionBacklog of(Collection<CompactionEntry> entries) {
         CompactionBacklog backlog = NONE;
         for (CompactionEntry entry : entries) {
-            if (entry.getTask().getTaskId().startsWith(ChannelCompactions.REQUEST_PREFIX)) {
-                continue;
-            }
-            long bytes = bytesToRead(entry.getTask());
-            backlog = backlog.plus(switch (TaskState.valueOf(entry.getState())) {
-                case PIPELINING, FAILED, TIMEOUT -> new CompactionBacklog(1, bytes, 0, 0);
-                case EXECUTING -> new CompactionBacklog(0, 0, 1, bytes);
-                case META_SAVED, COMPLETED, CLEANED -> NONE;
-            });
+            backlog = backlog.plus(of(entry));
         }
         return backlog;
+    }
+
+    /** What each task not yet done will read, by task id: the tasks {@link #of} counts. */
+    public static Map<String, Long> byTask(Collection<CompactionEntry> entries) {
+        Map<String, Long> bytes = new HashMap<>();
+        for (CompactionEntry entry : entries) {
+            CompactionBacklog backlog = of(entry);
+            if (!backlog.equals(NONE)) {
+                bytes.put(entry.getTask().getTaskId(), backlog.totalBytes());
+            }
+        }
+        return bytes;
+    }
+
+    private static CompactionBacklog of(CompactionEntry entry) {
+        if (entry.getTask().getTaskId().startsWith(ChannelCompactions.REQUEST_PREFIX)) {
+            return NONE;
+        }
+        long bytes = bytesToRead(entry.getTask());
+        return switch (TaskState.valueOf(entry.getState())) {
+            case PIPELINING, FAILED, TIMEOUT -> new CompactionBacklog(1, bytes, 0, 0);
+            case EXECUTING -> new CompactionBacklog(0, 0, 1, bytes);
+            case META_SAVED, COMPLETED, CLEANED -> NONE;
+        };
+    }
+
+    /** The bytes queued and running tasks will read: what compaction backpressure weighs. */
+    public long totalBytes() {
+        return queuedBytes + runningBytes;
     }
 
     /** What a task reads: its input segments' files and their delta logs. */

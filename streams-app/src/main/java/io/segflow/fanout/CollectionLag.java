@@ -3,6 +3,7 @@ package io.segflow.fanout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segflow.catalog.SegmentGroups;
+import io.segflow.compaction.CompactionBackpressure;
 import io.segflow.compaction.CompactionBacklog;
 import io.segflow.compaction.ReclaimLag;
 import io.segflow.http.Peers;
@@ -23,7 +24,7 @@ import java.util.Map;
 
 /**
  * {@code GET /collections/C/lag}: the DML lag of every channel (from the broker, so any instance
- * knows it), with each channel's compaction backlog and reclaim lag, which only the instance
+ * knows it), with each channel's compaction backlog, reclaim lag and backpressure, which only the instance
  * holding the channel's stores knows; the others are asked for theirs. An instance that does not
  * answer is listed under {@code unavailable} rather than failing the answer: lag is read most
  * when instances fail.
@@ -42,6 +43,10 @@ public final class CollectionLag {
 
     /** How long the bytes of a channel's oldest deleted or expired row have stayed in object storage. */
     public record ChannelReclaim(int channel, double lagSeconds) {
+    }
+
+    /** Compaction backpressure on a channel's ingest, as its policy weighs the channel's recorded backlog and reclaim lag. */
+    public record ChannelBackpressure(int channel, CompactionBackpressure.State state, String cause) {
     }
 
     /** An instance that did not answer, so its channels' compaction and reclaim lags are missing. */
@@ -67,9 +72,10 @@ public final class CollectionLag {
         CollectionPipeline pipeline = pipelines.ensure(spec.getName());
         List<ChannelCompaction> compactions = new ArrayList<>();
         List<ChannelReclaim> reclaims = new ArrayList<>();
+        List<ChannelBackpressure> pressures = new ArrayList<>();
         List<Unavailable> unavailable = new ArrayList<>();
         Queryable.query(pipeline, () -> {
-            local(pipeline, spec, compactions, reclaims);
+            local(pipeline, spec, compactions, reclaims, pressures);
             return null;
         });
         if (!localOnly) {
@@ -78,6 +84,7 @@ public final class CollectionLag {
                     JsonNode remote = peers.get(peer, Peers.path("collections", spec.getName(), "lag") + "?scope=local");
                     remote.path("compaction").path("channels").forEach(c -> compactions.add(json.convertValue(c, ChannelCompaction.class)));
                     remote.path("reclaim").path("channels").forEach(c -> reclaims.add(json.convertValue(c, ChannelReclaim.class)));
+                    remote.path("backpressure").path("channels").forEach(c -> pressures.add(json.convertValue(c, ChannelBackpressure.class)));
                 } catch (IllegalStateException e) {
                     unavailable.add(new Unavailable(peer.host() + ":" + peer.port(), e.getMessage()));
                 }
@@ -85,6 +92,7 @@ public final class CollectionLag {
         }
         compactions.sort(Comparator.comparingInt(ChannelCompaction::channel));
         reclaims.sort(Comparator.comparingInt(ChannelReclaim::channel));
+        pressures.sort(Comparator.comparingInt(ChannelBackpressure::channel));
         CompactionBacklog total = compactions.stream().map(ChannelCompaction::backlog).reduce(CompactionBacklog.NONE, CompactionBacklog::plus);
 
         Map<String, Object> compaction = new LinkedHashMap<>();
@@ -97,21 +105,31 @@ public final class CollectionLag {
         reclaim.put("lagSeconds", reclaims.stream().mapToDouble(ChannelReclaim::lagSeconds).max().orElse(0));
         reclaim.put("deadlineSeconds", pipeline.compactionSettings().thresholds(spec).reclaimDeadlineMs() / 1000.0);
         reclaim.put("channels", reclaims);
+        Map<String, Object> backpressure = new LinkedHashMap<>();
+        backpressure.put("state", pressures.stream().map(ChannelBackpressure::state).max(Comparator.naturalOrder())
+                .orElse(CompactionBackpressure.State.OFF));
+        backpressure.put("channels", pressures);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("collection", spec.getName());
         answer.put("channels", dml.report(spec.getName()));
         answer.put("compaction", compaction);
         answer.put("reclaim", reclaim);
+        answer.put("backpressure", backpressure);
         answer.put("unavailable", unavailable);
         return answer;
     }
 
-    private void local(CollectionPipeline pipeline, CollectionSpec spec, List<ChannelCompaction> compactions, List<ChannelReclaim> reclaims) {
+    private void local(CollectionPipeline pipeline, CollectionSpec spec, List<ChannelCompaction> compactions, List<ChannelReclaim> reclaims,
+                       List<ChannelBackpressure> pressures) {
         long now = time.milliseconds();
         for (int channel : pipeline.localChannels()) {
-            compactions.add(ChannelCompaction.of(channel, CompactionBacklog.of(pipeline.values(IngestStores.COMPACTIONS, channel))));
+            CompactionBacklog backlog = CompactionBacklog.of(pipeline.values(IngestStores.COMPACTIONS, channel));
+            compactions.add(ChannelCompaction.of(channel, backlog));
             List<SegmentInfo> settled = SegmentGroups.of(pipeline.<SegmentInfo>values(IngestStores.SEGMENTS, channel)).settled();
-            reclaims.add(new ChannelReclaim(channel, ReclaimLag.of(settled, spec.getTtlMs(), now) / 1000.0));
+            long reclaimLagMs = ReclaimLag.of(settled, spec.getTtlMs(), now);
+            reclaims.add(new ChannelReclaim(channel, reclaimLagMs / 1000.0));
+            CompactionBackpressure.Pressure pressure = pipeline.compactionBackpressure().of(backlog.totalBytes(), reclaimLagMs);
+            pressures.add(new ChannelBackpressure(channel, pressure.state(), pressure.cause()));
         }
     }
 }

@@ -51,6 +51,7 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
     private ChannelCompactions compactions;
     private GarbageCollector gc;
     private ChannelFences.Fence fence;
+    private CompactionThrottle throttle;
     private Cancellable ticker;
     private volatile double reclaimLagSeconds;
 
@@ -80,6 +81,9 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
                 ingest.metrics(), now);
         ingest.metrics().reclaimLag(channel, () -> reclaimLagSeconds,
                 () -> parts.settings().thresholds(ingest.spec().get()).reclaimDeadlineMs() / 1000.0);
+        throttle = CompactionThrottle.of(ingest, channel);
+        ingest.metrics().compactionBackpressure(channel, () -> throttle.state().ordinal());
+        weighBacklog(now);
         ticker = context.schedule(Duration.ofMillis(ingest.settings().tickMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
@@ -89,6 +93,7 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
         long now = context.currentSystemTimeMs();
         ChannelInput input = record.value();
         if (input instanceof ChannelInput.Dml dml) {
+            throttle.beforeRecord();
             step.dml(record, dml.value(), new RecordSource(metadata.topic(), metadata.partition(), metadata.offset()), now);
         } else if (input instanceof ChannelInput.Barrier barrier) {
             step.barrier(barrier.flushId(), metadata.offset(), now);
@@ -99,6 +104,8 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
             }
         } else if (input instanceof ChannelInput.Result result) {
             applyResult(result.result(), now);
+            throttle.applied(metadata.offset());
+            weighBacklog(now);
         }
     }
 
@@ -112,10 +119,17 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
                 step.sealGrowing(blocking, SealReason.RECLAIM_DEADLINE);
             }
             compactions.trigger(spec, segments.minUnflushedRowPosition(), now);
-            reclaimLagSeconds = ReclaimLag.of(catalog.groups().settled(), spec.getTtlMs(), now) / 1000.0;
+            weighBacklog(now);
         }
         gc.tick(() -> catalog.groups().settled(), this::beingWritten, now, this::collected);
         step.afterTick();
+    }
+
+    /** The compaction work the channel's ingest has caused, which its throttle weighs: at each seal check and after each result. */
+    private void weighBacklog(long now) {
+        long reclaimLagMs = ReclaimLag.of(catalog.groups().settled(), ingest.spec().get().getTtlMs(), now);
+        reclaimLagSeconds = reclaimLagMs / 1000.0;
+        throttle.update(compactions.backlog(), reclaimLagMs);
     }
 
     /** A report of the compaction stream: applied under the readers' move lock, as rows move between segments. */
@@ -174,6 +188,9 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
         }
         if (step != null) {
             step.close();
+        }
+        if (throttle != null) {
+            throttle.close();
         }
     }
 }

@@ -3,6 +3,7 @@ package io.segflow.ingest;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.segflow.collection.CollectionTopics;
+import io.segflow.compaction.CompactionBackpressure;
 import io.segflow.compaction.CompactionParts;
 import io.segflow.compaction.CompactionIo;
 import io.segflow.compaction.CompactionSettings;
@@ -57,6 +58,7 @@ public final class CollectionPipeline implements AutoCloseable {
     private final ExecutorService gcIo;
     private final FlushTracker flushes = new FlushTracker();
     private final ChannelFences fences = new ChannelFences();
+    private final CompactionBackpressure backpressure;
     private final StreamsApplication application;
     private final KafkaStreams streams;
 
@@ -71,6 +73,7 @@ public final class CollectionPipeline implements AutoCloseable {
         Map<String, Object> replayConfig = new HashMap<>(env.clientConfig());
         replayConfig.put(ConsumerConfig.GROUP_ID_CONFIG, applicationId(collection));
         this.compaction = env.compaction();
+        this.backpressure = settings.compactionBackpressure();
         this.gcIo = Executors.newSingleThreadExecutor(new ThreadFactoryBuilder().setNameFormat(collection + "-gc").setDaemon(true).build());
         CompactionParts parts = new CompactionParts(env.compaction(), env.storage(), env.pins(), gcIo);
         IngestContext context = new IngestContext(collection, spec, env.registry(), settings, uploader, metrics, flushes, replayConfig, fences,
@@ -103,6 +106,10 @@ public final class CollectionPipeline implements AutoCloseable {
 
     public CompactionSettings compactionSettings() {
         return compaction;
+    }
+
+    public CompactionBackpressure compactionBackpressure() {
+        return backpressure;
     }
 
     public FlushTracker flushes() {

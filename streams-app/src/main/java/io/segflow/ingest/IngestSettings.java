@@ -1,5 +1,6 @@
 package io.segflow.ingest;
 
+import io.segflow.compaction.CompactionBackpressure;
 import io.segflow.delete.L0FlushPolicy;
 import io.segflow.seal.SealConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -7,6 +8,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Settings of the ingest pipeline, declared once and merged into the instance's settings.
@@ -16,7 +18,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs, long sealCheckMs, int maxSealedWaiting,
                              long maxBlockMs, int uploadThreads, long uploadBackoffMs, long uploadMaxBackoffMs,
                              double bloomFpp, long rowsMemtableBytes, int streamThreads, long commitIntervalMs, int sessionTimeoutMs,
-                             int maxPollIntervalMs) {
+                             int maxPollIntervalMs, CompactionBackpressure compactionBackpressure) {
     public static final String SEAL_CAPACITY_BYTES = "seal.capacity.bytes";
     public static final String SEAL_CAPACITY_JITTER = "seal.capacity.jitter";
     public static final String SEAL_LIFETIME_MS = "seal.lifetime.ms";
@@ -34,6 +36,11 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
     public static final String INGEST_TICK_MS = "ingest.tick.ms";
     public static final String BACKPRESSURE_MAX_SEALED = "backpressure.max.sealed.segments";
     public static final String BACKPRESSURE_MAX_BLOCK_MS = "backpressure.max.block.ms";
+    public static final String BACKPRESSURE_BACKLOG_SOFT = "backpressure.compaction.backlog.soft.bytes";
+    public static final String BACKPRESSURE_BACKLOG_HARD = "backpressure.compaction.backlog.hard.bytes";
+    public static final String BACKPRESSURE_RECLAIM_SOFT = "backpressure.reclaim.lag.soft.ms";
+    public static final String BACKPRESSURE_RECLAIM_HARD = "backpressure.reclaim.lag.hard.ms";
+    public static final String BACKPRESSURE_DELAYED_RATE = "backpressure.delayed.rows.per.second";
     public static final String UPLOAD_THREADS = "upload.threads";
     public static final String UPLOAD_BACKOFF_MS = "upload.retry.backoff.ms";
     public static final String UPLOAD_MAX_BACKOFF_MS = "upload.retry.backoff.max.ms";
@@ -84,6 +91,18 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
                 .define(BACKPRESSURE_MAX_BLOCK_MS, Type.LONG, 2_000L, Range.between(0, 5_000), Importance.LOW,
                         "... for at most this long per record, then Streams commits and the next record blocks again; below the"
                                 + " exactly-once transaction timeout (10 s), so the producer is not fenced. Nothing is dropped either way.")
+                .define(BACKPRESSURE_BACKLOG_SOFT, Type.LONG, 1024 * MB, Range.atLeast(0), Importance.MEDIUM,
+                        "Compaction backpressure: a channel's ingest slows while the bytes its queued and running compaction tasks"
+                                + " must read are at least this (0 = never) ...")
+                .define(BACKPRESSURE_BACKLOG_HARD, Type.LONG, 4096 * MB, Range.atLeast(0), Importance.MEDIUM,
+                        "... and pauses at this (0 = never); records wait in Kafka, none is dropped.")
+                .define(BACKPRESSURE_RECLAIM_SOFT, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM,
+                        "Compaction backpressure: a channel's ingest slows while its reclaim lag is at least this (0 = never) ...")
+                .define(BACKPRESSURE_RECLAIM_HARD, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM,
+                        "... and pauses at this (0 = never).")
+                .define(BACKPRESSURE_DELAYED_RATE, Type.DOUBLE, 1000.0, Range.atLeast(0.001), Importance.LOW,
+                        "Rows per second a slowed channel takes just past a soft limit, falling linearly to nothing at its hard"
+                                + " limit; never slower than one record per backpressure.max.block.ms (RocksDB's delayed_write_rate).")
                 .define(UPLOAD_THREADS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
                         "Threads uploading segments to object storage, per collection.")
                 .define(UPLOAD_BACKOFF_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
@@ -119,6 +138,15 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
                 config.getInt(BACKPRESSURE_MAX_SEALED), config.getLong(BACKPRESSURE_MAX_BLOCK_MS), config.getInt(UPLOAD_THREADS),
                 config.getLong(UPLOAD_BACKOFF_MS), config.getLong(UPLOAD_MAX_BACKOFF_MS), config.getDouble(STATS_BLOOM_FPP),
                 config.getLong(ROWS_MEMTABLE_BYTES), config.getInt(STREAMS_THREADS), config.getLong(STREAMS_COMMIT_MS),
-                config.getInt(STREAMS_SESSION_TIMEOUT_MS), config.getInt(STREAMS_MAX_POLL_INTERVAL_MS));
+                config.getInt(STREAMS_SESSION_TIMEOUT_MS), config.getInt(STREAMS_MAX_POLL_INTERVAL_MS), compactionBackpressure(config));
+    }
+
+    private static CompactionBackpressure compactionBackpressure(AbstractConfig config) {
+        try {
+            return new CompactionBackpressure(config.getLong(BACKPRESSURE_BACKLOG_SOFT), config.getLong(BACKPRESSURE_BACKLOG_HARD),
+                    config.getLong(BACKPRESSURE_RECLAIM_SOFT), config.getLong(BACKPRESSURE_RECLAIM_HARD), config.getDouble(BACKPRESSURE_DELAYED_RATE));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 }

@@ -43,8 +43,14 @@ public final class IngestMetrics {
         gauge(SegflowMeter.COMPACTION_BACKLOG_BYTES, bytes, channelTags(channel));
     }
 
+    /** Compaction backpressure on a channel's ingest, 0 off, 1 slowed, 2 paused; removed with {@link #removeChannel}. */
+    public void compactionBackpressure(int channel, Supplier<Number> state) {
+        gauge(SegflowMeter.INGEST_COMPACTION_BACKPRESSURE, state, channelTags(channel));
+    }
+
     public void removeChannel(int channel) {
-        remove(channel, SegflowMeter.SEGMENTS_SEALED_WAITING, SegflowMeter.RECLAIM_LAG, SegflowMeter.RECLAIM_DEADLINE);
+        remove(channel, SegflowMeter.SEGMENTS_SEALED_WAITING, SegflowMeter.RECLAIM_LAG, SegflowMeter.RECLAIM_DEADLINE,
+                SegflowMeter.INGEST_COMPACTION_BACKPRESSURE);
     }
 
     public void removeBacklog(int channel) {
@@ -78,6 +84,10 @@ public final class IngestMetrics {
 
     public void backpressure(long nanos) {
         timer(SegflowMeter.INGEST_BACKPRESSURE, Tags.empty()).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void compactionBackpressureWait(long nanos) {
+        timer(SegflowMeter.INGEST_COMPACTION_WAIT, Tags.empty()).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void compacted(CompactionType type, long bytesRead, long bytesWritten, long rowsDropped) {
