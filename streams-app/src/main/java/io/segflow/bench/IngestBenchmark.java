@@ -227,7 +227,7 @@ public final class IngestBenchmark {
         return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
     }
 
-    private static Map<TopicPartition, Long> endOffsets(String kafka, String topic) {
+    static Map<TopicPartition, Long> endOffsets(String kafka, String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(kafka)) {
             return consumer.endOffsets(partitions(consumer, topic));
         }

@@ -1,10 +1,12 @@
 package io.segflow.cli;
 
+import io.segflow.bench.BackpressureBenchmark;
 import io.segflow.bench.CompactionBenchmark;
 import io.segflow.bench.FailoverBenchmark;
 import io.segflow.bench.IngestBenchmark;
 import io.segflow.bench.ReadBenchmark;
 import io.segflow.compaction.CompactionSettings;
+import io.segflow.ingest.IngestSettings;
 import io.segflow.schema.CompactionType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +18,8 @@ import java.util.concurrent.Callable;
 
 /** {@code segflow bench ...}: benchmarks on a {@link ScratchInstance}. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a fresh embedded default.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Read.class, BenchCommand.Compaction.class, BenchCommand.Failover.class})
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Read.class, BenchCommand.Compaction.class, BenchCommand.Failover.class,
+            BenchCommand.Backpressure.class})
 final class BenchCommand {
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -151,6 +154,72 @@ final class BenchCommand {
                 CompactionBenchmark.converge(instance.app(), fragmented, compaction, settle, maxWait, System.err).print(System.out);
             }
             return 0;
+        }
+    }
+
+    @Command(name = "backpressure", mixinStandardHelpOptions = true,
+            description = "Upsert every key of a collection many times, flat out, with compaction held to a trickle: once with"
+                    + " compaction backpressure off, then on a restarted instance with it on; the space amplification each run"
+                    + " reaches and the time its ingest took.")
+    static final class Backpressure implements Callable<Integer> {
+        /** Compaction's trickle, unless --set says otherwise. */
+        static final Map<String, String> TRICKLE = Map.of(CompactionSettings.IO_BYTES_PER_SECOND, String.valueOf(4_000_000),
+                CompactionSettings.L0_INTERVAL_MS, "1000", CompactionSettings.MIX_INTERVAL_MS, "1000", CompactionSettings.SINGLE_INTERVAL_MS, "1000",
+                CompactionSettings.GC_GRACE_MS, "5000", IngestSettings.L0_FLUSH_AGE_MS, "1000", CompactionSettings.L0_AGE_MS, "1000");
+        static final Map<String, String> OFF = Map.of(IngestSettings.BACKPRESSURE_BACKLOG_SOFT, "0",
+                IngestSettings.BACKPRESSURE_BACKLOG_HARD, "0", IngestSettings.BACKPRESSURE_RECLAIM_SOFT, "0",
+                IngestSettings.BACKPRESSURE_RECLAIM_HARD, "0");
+
+        @Option(names = "--keys", defaultValue = "10000", description = "Rows of the collection (default ${DEFAULT-VALUE}).")
+        int keys;
+
+        @Option(names = "--upserts", defaultValue = "100000", description = "Upserts, spread evenly over the keys (default ${DEFAULT-VALUE}).")
+        long upserts;
+
+        @Option(names = "--dim", defaultValue = "128", description = "Vector dimension (default ${DEFAULT-VALUE}).")
+        int dim;
+
+        @Option(names = "--channels", defaultValue = "4", description = "Channels (default ${DEFAULT-VALUE}).")
+        int channels;
+
+        @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
+                description = "Settings of both runs (default: compaction.io.bytes.per.second=4000000 with the L0, mix and single policies"
+                        + " every second, deletes flushed and compacted after 1 s (l0.flush.age.ms, compaction.l0.age.ms) and"
+                        + " gc.grace.ms=5000, so that what compaction reclaims leaves the bucket soon; seal.capacity.bytes=262144 with"
+                        + " seal.check.interval.ms=20, so that upserted rows reach object storage in many small segments).")
+        Map<String, String> settings = new HashMap<>();
+
+        @Option(names = {"-b", "--backpressure"}, paramLabel = "KEY=VALUE",
+                description = "Settings of the second run only (default: backpressure.space.amplification.soft=2,"
+                        + " backpressure.space.amplification.hard=4, backpressure.space.min.garbage.bytes=0).")
+        Map<String, String> on = new HashMap<>(Map.of(IngestSettings.BACKPRESSURE_SPACE_SOFT, "2", IngestSettings.BACKPRESSURE_SPACE_HARD, "4",
+                IngestSettings.BACKPRESSURE_SPACE_MIN_GARBAGE, "0"));
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> both = new HashMap<>(CompactionBenchmark.FRAGMENT_SETTINGS);
+            both.putAll(TRICKLE);
+            both.putAll(settings);
+            Map<String, String> withOn = new HashMap<>(both);
+            withOn.putAll(on);
+            both.putAll(OFF);
+            BackpressureBenchmark.Run off = run("backpressure off", both);
+            BackpressureBenchmark.Run held = run("backpressure on", withOn);
+            System.out.printf("backpressure: %,d keys upserted %,d times over, dim %d, %d channels, compaction I/O limited to %s bytes/s;"
+                    + " backpressure settings of the second run: %s%n", keys, upserts / keys, dim, channels,
+                    both.get(CompactionSettings.IO_BYTES_PER_SECOND), on);
+            off.print(System.out);
+            held.print(System.out);
+            System.out.printf("  ratio peak space amplification on / off: %.2f; ingest time on / off: %.2f%n",
+                    held.peakSpaceAmplification() / off.peakSpaceAmplification(), held.ingestSeconds() / off.ingestSeconds());
+            return 0;
+        }
+
+        /** Each run on an instance of its own, so that the first run's compaction does not spend the second's budget. */
+        private BackpressureBenchmark.Run run(String label, Map<String, String> instanceSettings) throws Exception {
+            try (ScratchInstance instance = ScratchInstance.start("segflow-bench", instanceSettings)) {
+                return BackpressureBenchmark.run(instance.app(), label, keys, upserts, dim, channels, System.err);
+            }
         }
     }
 }

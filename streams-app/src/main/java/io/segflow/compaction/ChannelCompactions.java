@@ -275,9 +275,9 @@ public final class ChannelCompactions {
         }
     }
 
-    /** What each task not yet done will read, by task id: the channel's compaction backlog. */
-    public Map<String, Long> backlog() {
-        return CompactionBacklog.byTask(open.values());
+    /** The tasks not yet done and what they will read: the channel's compaction backlog. */
+    public CompactionBacklog backlog() {
+        return CompactionBacklog.of(open.values());
     }
 
     private Stream<CompactionEntry> running() {

@@ -4,8 +4,6 @@ import io.segflow.schema.CompactionEntry;
 import io.segflow.schema.CompactionTask;
 
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * A channel's compaction work not yet done, from its coordinator's task entries: tasks queued
@@ -20,18 +18,6 @@ public record CompactionBacklog(int queuedTasks, long queuedBytes, int runningTa
             backlog = backlog.plus(of(entry));
         }
         return backlog;
-    }
-
-    /** What each task not yet done will read, by task id: the tasks {@link #of} counts. */
-    public static Map<String, Long> byTask(Collection<CompactionEntry> entries) {
-        Map<String, Long> bytes = new HashMap<>();
-        for (CompactionEntry entry : entries) {
-            CompactionBacklog backlog = of(entry);
-            if (!backlog.equals(NONE)) {
-                bytes.put(entry.getTask().getTaskId(), backlog.totalBytes());
-            }
-        }
-        return bytes;
     }
 
     private static CompactionBacklog of(CompactionEntry entry) {

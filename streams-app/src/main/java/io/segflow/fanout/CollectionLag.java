@@ -3,6 +3,7 @@ package io.segflow.fanout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segflow.catalog.SegmentGroups;
+import io.segflow.compaction.ChannelSpace;
 import io.segflow.compaction.CompactionBackpressure;
 import io.segflow.compaction.CompactionBacklog;
 import io.segflow.compaction.ReclaimLag;
@@ -128,7 +129,9 @@ public final class CollectionLag {
             List<SegmentInfo> settled = SegmentGroups.of(pipeline.<SegmentInfo>values(IngestStores.SEGMENTS, channel)).settled();
             long reclaimLagMs = ReclaimLag.of(settled, spec.getTtlMs(), now);
             reclaims.add(new ChannelReclaim(channel, reclaimLagMs / 1000.0));
-            CompactionBackpressure.Pressure pressure = pipeline.compactionBackpressure().of(backlog.totalBytes(), reclaimLagMs);
+            CompactionBackpressure.Pressure pressure = pipeline.compactionBackpressure().of(
+                    new CompactionBackpressure.Work(backlog.totalBytes(), reclaimLagMs, ChannelSpace.of(settled,
+                            pipeline.store(IngestStores.L0, channel).approximateNumEntries(), spec.getTtlMs(), now)));
             pressures.add(new ChannelBackpressure(channel, pressure.state(), pressure.cause()));
         }
     }

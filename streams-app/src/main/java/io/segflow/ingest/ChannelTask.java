@@ -4,6 +4,8 @@ import io.segflow.catalog.CatalogChange;
 import io.segflow.catalog.ChannelCatalog;
 import io.segflow.collection.CollectionTopics;
 import io.segflow.compaction.ChannelCompactions;
+import io.segflow.compaction.ChannelSpace;
+import io.segflow.compaction.CompactionBackpressure;
 import io.segflow.compaction.CompactionParts;
 import io.segflow.compaction.ReclaimLag;
 import io.segflow.delete.L0Buffer;
@@ -25,9 +27,11 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -41,6 +45,7 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
     public static final String SEGMENTS_OUT = "segments-out";
     public static final String DLQ_OUT = "dlq-out";
     public static final String TASKS_OUT = "tasks-out";
+    private static final String RESULTS_NEXT = "compaction.results.next";
 
     private final IngestContext ingest;
     private ProcessorContext<Object, Object> context;
@@ -51,7 +56,10 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
     private ChannelCompactions compactions;
     private GarbageCollector gc;
     private ChannelFences.Fence fence;
+    private KeyValueStore<String, Long> meta;
     private CompactionThrottle throttle;
+    /** The offset after the last result of C.compaction-results applied, -1 before the first. */
+    private long nextResult;
     private Cancellable ticker;
     private volatile double reclaimLagSeconds;
 
@@ -81,7 +89,25 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
                 ingest.metrics(), now);
         ingest.metrics().reclaimLag(channel, () -> reclaimLagSeconds,
                 () -> parts.settings().thresholds(ingest.spec().get()).reclaimDeadlineMs() / 1000.0);
-        throttle = CompactionThrottle.of(ingest, channel);
+        meta = context.getStateStore(IngestStores.META);
+        Long next = meta.get(RESULTS_NEXT);
+        nextResult = next == null ? -1 : next;
+        throttle = CompactionThrottle.of(ingest, channel, new CompactionThrottle.Task() {
+            @Override
+            public void apply(CompactionThrottle.Peeked peeked) {
+                result(peeked.offset(), peeked.result(), context.currentSystemTimeMs());
+            }
+
+            @Override
+            public long nextResult() {
+                return nextResult;
+            }
+
+            @Override
+            public void waited(long nanos) {
+                ingest.metrics().compactionBackpressureWait(nanos);
+            }
+        });
         ingest.metrics().compactionBackpressure(channel, () -> throttle.state().ordinal());
         weighBacklog(now);
         ticker = context.schedule(Duration.ofMillis(ingest.settings().tickMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
@@ -103,13 +129,12 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
                 compactions.request(manual.request(), ingest.spec().get(), segments.minUnflushedRowPosition(), now);
             }
         } else if (input instanceof ChannelInput.Result result) {
-            applyResult(result.result(), now);
-            throttle.applied(metadata.offset());
-            weighBacklog(now);
+            result(metadata.offset(), result.result(), now);
         }
     }
 
     private void tick(long now) {
+        HoldBudget.refill();
         CollectionSpec spec = ingest.spec().get();
         step.beforeTick();
         if (step.seal(now)) {
@@ -125,11 +150,29 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
         step.afterTick();
     }
 
+    /**
+     * The result at {@code offset} of {@code C.compaction-results}, delivered by Kafka Streams or
+     * read by the throttle while it held the channel back: applied once, whichever comes first; the
+     * offset after it is kept in the task's stores, in the same transaction.
+     */
+    private void result(long offset, CompactionResult result, long now) {
+        if (offset < nextResult) {
+            return;
+        }
+        applyResult(result, now);
+        nextResult = offset + 1;
+        meta.put(RESULTS_NEXT, nextResult);
+        weighBacklog(now);
+    }
+
     /** The compaction work the channel's ingest has caused, which its throttle weighs: at each seal check and after each result. */
     private void weighBacklog(long now) {
-        long reclaimLagMs = ReclaimLag.of(catalog.groups().settled(), ingest.spec().get().getTtlMs(), now);
+        List<SegmentInfo> settled = catalog.groups().settled();
+        long ttlMs = ingest.spec().get().getTtlMs();
+        long reclaimLagMs = ReclaimLag.of(settled, ttlMs, now);
         reclaimLagSeconds = reclaimLagMs / 1000.0;
-        throttle.update(compactions.backlog(), reclaimLagMs);
+        throttle.update(new CompactionBackpressure.Work(compactions.backlog().totalBytes(), reclaimLagMs,
+                ChannelSpace.of(settled, step.bufferedDeletes(), ttlMs, now)));
     }
 
     /** A report of the compaction stream: applied under the readers' move lock, as rows move between segments. */

@@ -12,6 +12,7 @@ import io.segflow.segment.RowStore;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.Stores;
@@ -45,8 +46,11 @@ public final class CollectionTopology {
         Serde<CompactionEntry> entrySerde = AvroSerdes.specific(ingest.registry(), CompactionEntry.class);
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), ChannelInput.dml(), CollectionTopics.dml(collection));
-        topology.addSource(RESULTS_SOURCE, Serdes.ByteArray().deserializer(), ChannelInput.results(resultSerde.deserializer()),
-                CollectionTopics.compactionResults(collection));
+        // Results jump the queue: Kafka Streams takes the buffered record with the lowest timestamp
+        // first, and a result held behind older DML would keep its channel's backlog counted (and a
+        // channel slowed by that backlog would take the DML slowly before getting to it).
+        topology.addSource((AutoOffsetReset) null, RESULTS_SOURCE, (record, partitionTime) -> 0L, Serdes.ByteArray().deserializer(),
+                ChannelInput.results(resultSerde.deserializer()), CollectionTopics.compactionResults(collection));
         topology.addProcessor(PROCESSOR, () -> new ChannelTask(ingest), SOURCE, RESULTS_SOURCE);
         topology.addStateStore(RowStore.builder(IngestStores.ROWS, ingest.settings().rowsMemtableBytes()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IngestStores.L0),

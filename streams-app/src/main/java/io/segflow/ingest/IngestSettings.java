@@ -40,6 +40,9 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
     public static final String BACKPRESSURE_BACKLOG_HARD = "backpressure.compaction.backlog.hard.bytes";
     public static final String BACKPRESSURE_RECLAIM_SOFT = "backpressure.reclaim.lag.soft.ms";
     public static final String BACKPRESSURE_RECLAIM_HARD = "backpressure.reclaim.lag.hard.ms";
+    public static final String BACKPRESSURE_SPACE_SOFT = "backpressure.space.amplification.soft";
+    public static final String BACKPRESSURE_SPACE_HARD = "backpressure.space.amplification.hard";
+    public static final String BACKPRESSURE_SPACE_MIN_GARBAGE = "backpressure.space.min.garbage.bytes";
     public static final String BACKPRESSURE_DELAYED_RATE = "backpressure.delayed.rows.per.second";
     public static final String UPLOAD_THREADS = "upload.threads";
     public static final String UPLOAD_BACKOFF_MS = "upload.retry.backoff.ms";
@@ -89,8 +92,10 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
                 .define(BACKPRESSURE_MAX_SEALED, Type.INT, 8, Range.atLeast(1), Importance.MEDIUM,
                         "Backpressure: a channel stops taking records while this many of its segments wait for their upload ...")
                 .define(BACKPRESSURE_MAX_BLOCK_MS, Type.LONG, 2_000L, Range.between(0, 5_000), Importance.LOW,
-                        "... for at most this long per record, then Streams commits and the next record blocks again; below the"
-                                + " exactly-once transaction timeout (10 s), so the producer is not fenced. Nothing is dropped either way.")
+                        "... and compaction backpressure hold records back, at most this long per stream thread between two Streams"
+                                + " commits (the tasks of a thread share one exactly-once transaction), then records go through until"
+                                + " Streams has committed; below the transaction timeout (10 s), so the producer is not fenced. Nothing"
+                                + " is dropped either way.")
                 .define(BACKPRESSURE_BACKLOG_SOFT, Type.LONG, 1024 * MB, Range.atLeast(0), Importance.MEDIUM,
                         "Compaction backpressure: a channel's ingest slows while the bytes its queued and running compaction tasks"
                                 + " must read are at least this (0 = never) ...")
@@ -100,6 +105,14 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
                         "Compaction backpressure: a channel's ingest slows while its reclaim lag is at least this (0 = never) ...")
                 .define(BACKPRESSURE_RECLAIM_HARD, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM,
                         "... and pauses at this (0 = never).")
+                .define(BACKPRESSURE_SPACE_SOFT, Type.DOUBLE, 4.0, Range.atLeast(0), Importance.MEDIUM,
+                        "Compaction backpressure: a channel's ingest slows while its space amplification (bytes in object storage"
+                                + " over the live rows' bytes, estimated from the catalog) is at least this (0 = never; else above 1) ...")
+                .define(BACKPRESSURE_SPACE_HARD, Type.DOUBLE, 8.0, Range.atLeast(0), Importance.MEDIUM,
+                        "... and pauses at this (0 = never; else above 1).")
+                .define(BACKPRESSURE_SPACE_MIN_GARBAGE, Type.LONG, 1024 * MB, Range.atLeast(0), Importance.LOW,
+                        "Space amplification holds a channel back only once its garbage (deleted, expired and dropped bytes still"
+                                + " in object storage) reaches this, so a small channel is never held back by its ratio alone.")
                 .define(BACKPRESSURE_DELAYED_RATE, Type.DOUBLE, 1000.0, Range.atLeast(0.001), Importance.LOW,
                         "Rows per second a slowed channel takes just past a soft limit, falling linearly to nothing at its hard"
                                 + " limit; never slower than one record per backpressure.max.block.ms (RocksDB's delayed_write_rate).")
@@ -144,7 +157,8 @@ public record IngestSettings(SealConfig seal, L0FlushPolicy l0Flush, long tickMs
     private static CompactionBackpressure compactionBackpressure(AbstractConfig config) {
         try {
             return new CompactionBackpressure(config.getLong(BACKPRESSURE_BACKLOG_SOFT), config.getLong(BACKPRESSURE_BACKLOG_HARD),
-                    config.getLong(BACKPRESSURE_RECLAIM_SOFT), config.getLong(BACKPRESSURE_RECLAIM_HARD), config.getDouble(BACKPRESSURE_DELAYED_RATE));
+                    config.getLong(BACKPRESSURE_RECLAIM_SOFT), config.getLong(BACKPRESSURE_RECLAIM_HARD), config.getDouble(BACKPRESSURE_SPACE_SOFT),
+                    config.getDouble(BACKPRESSURE_SPACE_HARD), config.getLong(BACKPRESSURE_SPACE_MIN_GARBAGE), config.getDouble(BACKPRESSURE_DELAYED_RATE));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

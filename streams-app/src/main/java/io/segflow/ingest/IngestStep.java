@@ -276,14 +276,14 @@ final class IngestStep {
 
     /**
      * Too many segments waiting for their upload: stop taking records (Kafka keeps them) while
-     * recording uploads as they finish, up to the configured limit, then go on: nothing is dropped.
+     * recording uploads as they finish, within the thread's {@link HoldBudget}, then go on: nothing is dropped.
      */
     private void backpressure() {
         if (segments.unflushedSealed() < settings.maxSealedWaiting()) {
             return;
         }
         long start = System.nanoTime();
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(settings.maxBlockMs());
+        long deadline = start + HoldBudget.leftNanos(TimeUnit.MILLISECONDS.toNanos(settings.maxBlockMs()));
         // After a restart nothing may be uploading yet: waiting without starting would wait in vain.
         submitUploads();
         try {
@@ -296,11 +296,18 @@ final class IngestStep {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        ingest.metrics().backpressure(System.nanoTime() - start);
+        long held = System.nanoTime() - start;
+        HoldBudget.spend(held);
+        ingest.metrics().backpressure(held);
         if (segments.unflushedSealed() >= settings.maxSealedWaiting()) {
             log.warn("{}: channel {} has {} segments waiting for upload after blocking {} ms; taking records again",
                     ingest.collection(), channel, segments.unflushedSealed(), settings.maxBlockMs());
         }
+    }
+
+    /** Deletes not yet cut into an L0 segment. */
+    long bufferedDeletes() {
+        return l0.pendingEntries();
     }
 
     /** The task closes: running uploads are abandoned (the next owner of the channel uploads again). */

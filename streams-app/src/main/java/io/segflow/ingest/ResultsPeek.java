@@ -1,29 +1,27 @@
 package io.segflow.ingest;
 
 import io.segflow.schema.CompactionResult;
-import io.segflow.schema.CompactionStatus;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a channel's compaction results ahead of its task, for a task that compaction
- * backpressure pauses: the stream thread that would apply them is the one waiting, and Kafka
- * Streams polls again only once it has processed the records it holds, so the waiting task looks
- * at {@code C.compaction-results} itself to learn that its backlog drained. It only looks: the
- * results are applied through Kafka Streams, in order, as always. The consumer is opened at the
- * first pause.
+ * Reads a channel's partition of {@code C.compaction-results} past its task's position, with a
+ * read-committed consumer of its own, for a task that compaction backpressure pauses: the same
+ * records Kafka Streams delivers later, at the same offsets. The consumer is opened at the first
+ * pause.
  */
 final class ResultsPeek implements CompactionThrottle.Results {
     private final Map<String, Object> config;
@@ -31,7 +29,7 @@ final class ResultsPeek implements CompactionThrottle.Results {
     private final Deserializer<CompactionResult> results;
     private KafkaConsumer<byte[], byte[]> consumer;
 
-    /** @param config Kafka client settings with the ingest application's group id, whose committed offset a first look starts from */
+    /** @param config Kafka client settings with the ingest application's group id, whose committed offset a first read starts from */
     ResultsPeek(Map<String, Object> config, TopicPartition partition, Deserializer<CompactionResult> results) {
         this.config = new HashMap<>(config);
         this.config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -40,26 +38,30 @@ final class ResultsPeek implements CompactionThrottle.Results {
         this.results = results;
     }
 
-    /** Tasks committed or failed for good; a next call goes on where this one stopped, unless {@code from} is past it. */
     @Override
-    public Set<String> finished(long from, Duration timeout) {
+    public List<CompactionThrottle.Peeked> read(long from, Duration timeout) {
         if (consumer == null) {
             consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
             consumer.assign(List.of(partition));
             OffsetAndMetadata committed = consumer.committed(Set.of(partition)).get(partition);
             consumer.seek(partition, Math.max(from, committed == null ? 0 : committed.offset()));
-        } else if (from > consumer.position(partition)) {
+        } else if (from >= 0 && from != consumer.position(partition)) {
             consumer.seek(partition, from);
         }
-        Set<String> finished = new HashSet<>();
+        List<CompactionThrottle.Peeked> read = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
-            CompactionResult result = results.deserialize(record.topic(), record.value());
-            if (result != null && (result.getStatus() == CompactionStatus.COMPLETED
-                    || result.getStatus() != CompactionStatus.STARTED && !result.getRetrying())) {
-                finished.add(result.getTaskId());
-            }
+            read.add(new CompactionThrottle.Peeked(record.offset(), decode(record)));
         }
-        return finished;
+        return read;
+    }
+
+    /** Null for a record that does not decode, which Kafka Streams' deserialization handler skips too. */
+    private CompactionResult decode(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return results.deserialize(record.topic(), record.value());
+        } catch (SerializationException e) {
+            return null;
+        }
     }
 
     @Override

@@ -92,14 +92,15 @@ class CompactionBackpressureIT {
                 send(producer, FIRST, FIRST + HELD);
                 long start = System.nanoTime();
                 await("the held records are in Kafka", () -> totalLag(api) > HELD / 2);
-                // While paused, a stream thread takes at most one record per block time: the rest wait in Kafka.
+                // While paused, the stream thread holds records back for a block time per commit, then lets
+                // that commit's few through (about one per channel): the rest wait in Kafka.
                 for (int look = 0; look < 8; look++) {
                     Thread.sleep(BLOCK_MS / 2);
                     long taken = count(api) - FIRST;
-                    long allowed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) / BLOCK_MS + 2;
+                    long allowed = CHANNELS * (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) / BLOCK_MS + 3);
                     assertThat(taken).as("records taken while paused").isLessThanOrEqualTo(allowed);
                 }
-                assertThat(totalLag(api)).isGreaterThanOrEqualTo(HELD - 20);
+                assertThat(totalLag(api)).isGreaterThan(HELD / 2);
 
                 try (SegflowApp compactor = TestRuntimes.start(instance("compactor", Role.COMPACTOR))) {
                     await("every row arrived", () -> count(api) == FIRST + HELD && totalLag(api) == 0);
