@@ -53,6 +53,8 @@ class MetricsReferenceTest {
         metrics.streamThreadFailed();
         metrics.deadLettered(BadInputReason.values()[0]);
         metrics.backpressure(1_000);
+        metrics.compactionBackpressure(0, () -> 2);
+        metrics.compactionBackpressureWait(1_000);
         metrics.compacted(CompactionType.MIX, 100, 50, 3);
         metrics.compactionWorked(CompactionType.MIX, 1_000);
         metrics.compactionFailed(CompactionType.MIX, CompactionStatus.FAILED);
