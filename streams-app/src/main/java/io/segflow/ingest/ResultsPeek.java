@@ -34,6 +34,8 @@ final class ResultsPeek implements CompactionThrottle.Results {
         this.config = new HashMap<>(config);
         this.config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         this.config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // Results the task has not applied are never skipped, even past the log's start.
+        this.config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         this.partition = partition;
         this.results = results;
     }
