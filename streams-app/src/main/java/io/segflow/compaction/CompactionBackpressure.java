@@ -1,5 +1,9 @@
 package io.segflow.compaction;
 
+import io.segflow.schema.SegmentInfo;
+
+import java.util.Collection;
+
 /**
  * How hard a channel's ingest is held back by the compaction work it has caused, as RocksDB stalls
  * writes on pending compaction bytes: below the soft limits ingest runs free; between a soft and
@@ -19,7 +23,10 @@ public record CompactionBackpressure(long softBacklogBytes, long hardBacklogByte
 
     /** What a channel's ingest has caused that compaction has not yet dealt with. */
     public record Work(long backlogBytes, long reclaimLagMs, ChannelSpace space) {
-        public static final Work NONE = new Work(0, 0, new ChannelSpace(0, 0));
+        /** The work of a channel from its coordinator's backlog, its settled segments and its deletes not yet in an L0 segment. */
+        public static Work of(CompactionBacklog backlog, Collection<SegmentInfo> settled, long bufferedDeletes, long ttlMs, long nowMs) {
+            return new Work(backlog.totalBytes(), ReclaimLag.of(settled, ttlMs, nowMs), ChannelSpace.of(settled, bufferedDeletes, ttlMs, nowMs));
+        }
     }
 
     /**

@@ -3,10 +3,8 @@ package io.segflow.fanout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segflow.catalog.SegmentGroups;
-import io.segflow.compaction.ChannelSpace;
 import io.segflow.compaction.CompactionBackpressure;
 import io.segflow.compaction.CompactionBacklog;
-import io.segflow.compaction.ReclaimLag;
 import io.segflow.http.Peers;
 import io.segflow.ingest.CollectionPipeline;
 import io.segflow.ingest.CollectionPipelines;
@@ -127,11 +125,10 @@ public final class CollectionLag {
             CompactionBacklog backlog = CompactionBacklog.of(pipeline.values(IngestStores.COMPACTIONS, channel));
             compactions.add(ChannelCompaction.of(channel, backlog));
             List<SegmentInfo> settled = SegmentGroups.of(pipeline.<SegmentInfo>values(IngestStores.SEGMENTS, channel)).settled();
-            long reclaimLagMs = ReclaimLag.of(settled, spec.getTtlMs(), now);
-            reclaims.add(new ChannelReclaim(channel, reclaimLagMs / 1000.0));
-            CompactionBackpressure.Pressure pressure = pipeline.compactionBackpressure().of(
-                    new CompactionBackpressure.Work(backlog.totalBytes(), reclaimLagMs, ChannelSpace.of(settled,
-                            pipeline.store(IngestStores.L0, channel).approximateNumEntries(), spec.getTtlMs(), now)));
+            CompactionBackpressure.Work work = CompactionBackpressure.Work.of(backlog, settled,
+                    pipeline.store(IngestStores.L0, channel).approximateNumEntries(), spec.getTtlMs(), now);
+            reclaims.add(new ChannelReclaim(channel, work.reclaimLagMs() / 1000.0));
+            CompactionBackpressure.Pressure pressure = pipeline.compactionBackpressure().of(work);
             pressures.add(new ChannelBackpressure(channel, pressure.state(), pressure.cause()));
         }
     }

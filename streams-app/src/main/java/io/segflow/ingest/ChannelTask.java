@@ -4,10 +4,8 @@ import io.segflow.catalog.CatalogChange;
 import io.segflow.catalog.ChannelCatalog;
 import io.segflow.collection.CollectionTopics;
 import io.segflow.compaction.ChannelCompactions;
-import io.segflow.compaction.ChannelSpace;
 import io.segflow.compaction.CompactionBackpressure;
 import io.segflow.compaction.CompactionParts;
-import io.segflow.compaction.ReclaimLag;
 import io.segflow.delete.L0Buffer;
 import io.segflow.gc.GarbageCollector;
 import io.segflow.schema.CollectionSpec;
@@ -31,7 +29,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -73,12 +70,13 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
         this.channel = context.taskId().partition();
         long now = context.currentSystemTimeMs();
         ChannelOutput out = output();
+        meta = context.getStateStore(IngestStores.META);
         catalog = new ChannelCatalog(context.getStateStore(IngestStores.SEGMENTS), out::segment);
         catalog.restore();
         segments = new SegmentWriter(ingest.collection(), channel, ingest.spec().get().getPkType(), catalog,
-                context.getStateStore(IngestStores.META), context.<RowStore>getStateStore(IngestStores.ROWS));
+                meta, context.<RowStore>getStateStore(IngestStores.ROWS));
         step = new IngestStep(ingest, channel, segments, new L0Buffer(context.getStateStore(IngestStores.L0)),
-                context.getStateStore(IngestStores.META), out, context::currentSystemTimeMs);
+                meta, out, context::currentSystemTimeMs);
         step.restore(CollectionTopics.dml(ingest.collection()), now);
         fence = ingest.fences().of(channel);
         CompactionParts parts = ingest.compaction();
@@ -89,7 +87,6 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
                 ingest.metrics(), now);
         ingest.metrics().reclaimLag(channel, () -> reclaimLagSeconds,
                 () -> parts.settings().thresholds(ingest.spec().get()).reclaimDeadlineMs() / 1000.0);
-        meta = context.getStateStore(IngestStores.META);
         Long next = meta.get(RESULTS_NEXT);
         nextResult = next == null ? -1 : next;
         throttle = CompactionThrottle.of(ingest, channel, new CompactionThrottle.Task() {
@@ -167,12 +164,10 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
 
     /** The compaction work the channel's ingest has caused, which its throttle weighs: at each seal check and after each result. */
     private void weighBacklog(long now) {
-        List<SegmentInfo> settled = catalog.groups().settled();
-        long ttlMs = ingest.spec().get().getTtlMs();
-        long reclaimLagMs = ReclaimLag.of(settled, ttlMs, now);
-        reclaimLagSeconds = reclaimLagMs / 1000.0;
-        throttle.update(new CompactionBackpressure.Work(compactions.backlog().totalBytes(), reclaimLagMs,
-                ChannelSpace.of(settled, step.bufferedDeletes(), ttlMs, now)));
+        CompactionBackpressure.Work work = CompactionBackpressure.Work.of(compactions.backlog(), catalog.groups().settled(),
+                step.bufferedDeletes(), ingest.spec().get().getTtlMs(), now);
+        reclaimLagSeconds = work.reclaimLagMs() / 1000.0;
+        throttle.update(work);
     }
 
     /** A report of the compaction stream: applied under the readers' move lock, as rows move between segments. */

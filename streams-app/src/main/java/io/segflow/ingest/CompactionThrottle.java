@@ -37,6 +37,7 @@ final class CompactionThrottle implements AutoCloseable {
     private final CompactionBackpressure policy;
     private final long maxBlockNanos;
     private final Results results;
+    private final Task task;
     private RateLimiter limiter;
     private volatile Pressure pressure = Pressure.NONE;
 
@@ -63,8 +64,6 @@ final class CompactionThrottle implements AutoCloseable {
 
         void waited(long nanos);
     }
-
-    private final Task task;
 
     CompactionThrottle(String collection, int channel, CompactionBackpressure policy, long maxBlockMs, Results results, Task task) {
         this.collection = collection;

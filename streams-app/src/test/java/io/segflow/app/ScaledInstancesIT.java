@@ -61,8 +61,7 @@ class ScaledInstancesIT {
     }
 
     private static Map<String, String> instance(String name, String catalog, Role role) {
-        Map<String, String> settings = new HashMap<>(services.instance(dir.resolve(name), "_collections-" + catalog));
-        settings.putAll(Oracle.AGGRESSIVE_SETTINGS);
+        Map<String, String> settings = services.aggressiveInstance(dir.resolve(name), "_collections-" + catalog);
         settings.put(Role.SETTING, role.label());
         // The smallest session Streams allows: a halted instance's channels move after 6 s.
         settings.put("streams.session.timeout.ms", "6000");

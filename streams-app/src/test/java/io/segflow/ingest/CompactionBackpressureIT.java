@@ -11,7 +11,6 @@ import io.segflow.schema.DmlOp;
 import io.segflow.testing.Http;
 import io.segflow.testing.SharedServices;
 import io.segflow.testing.TestRuntimes;
-import io.segflow.verify.Oracle;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -58,8 +56,7 @@ class CompactionBackpressureIT {
     }
 
     private static Map<String, String> instance(String name, Role role) {
-        Map<String, String> settings = new HashMap<>(services.instance(dir.resolve(name), "_collections-held"));
-        settings.putAll(Oracle.AGGRESSIVE_SETTINGS);
+        Map<String, String> settings = services.aggressiveInstance(dir.resolve(name), "_collections-held");
         settings.put(Role.SETTING, role.label());
         // Any task not yet done pauses its channel.
         settings.put(IngestSettings.BACKPRESSURE_BACKLOG_SOFT, "0");

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,9 +49,7 @@ class DisruptedOracleIT {
     }
 
     private static Map<String, String> instance(String name, String catalog) {
-        Map<String, String> settings = new HashMap<>(services.instance(dir.resolve(name), "_collections-" + catalog));
-        settings.putAll(Oracle.AGGRESSIVE_SETTINGS);
-        return settings;
+        return services.aggressiveInstance(dir.resolve(name), "_collections-" + catalog);
     }
 
     @Test

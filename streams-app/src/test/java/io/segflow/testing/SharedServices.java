@@ -12,6 +12,7 @@ import io.segflow.schema.registry.CompatibilityLevel;
 import io.segflow.schema.registry.RestSchemaRegistryClient;
 import io.segflow.storage.ObjectStorage;
 import io.segflow.storage.S3ObjectStorage;
+import io.segflow.verify.Oracle;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -102,6 +103,13 @@ public final class SharedServices implements AutoCloseable {
         settings.put(SegflowConfig.SCHEMA_REGISTRY_URL, registryUrl());
         settings.put(SegflowConfig.S3_ENDPOINT, s3.endpoint());
         settings.put(SegflowConfig.COLLECTIONS_TOPIC, catalogTopic);
+        return settings;
+    }
+
+    /** {@link #instance}, with the oracle's aggressive seal, compaction and GC settings, so that segments go through every state quickly. */
+    public Map<String, String> aggressiveInstance(Path dataDir, String catalogTopic) {
+        Map<String, String> settings = instance(dataDir, catalogTopic);
+        settings.putAll(Oracle.AGGRESSIVE_SETTINGS);
         return settings;
     }
 
