@@ -148,7 +148,7 @@ public final class SegflowApp implements AutoCloseable {
                 "pipelines", pipelines::checkRunning));
         SegmentFileCache files = new SegmentFileCache(storage, config.dataDir().resolve("read-cache"),
                 config.getLong(SegflowConfig.READ_CACHE_BYTES));
-        reads = new ReadService(pipelines, collections, registry, new DecodedFiles(files, config.getLong(SegflowConfig.READ_MEMORY_BYTES)),
+        reads = new ReadService(pipelines, collections, registry, new DecodedFiles(files, config.getLong(SegflowConfig.READ_MEMORY_BYTES), meters),
                 pins, JSON, Clock.systemUTC());
         KafkaOffsets offsets = own(new KafkaOffsets(topics.admin(), topics.clientConfig()));
         LagMonitor lag = own(new LagMonitor(pipelines, offsets, config.lag(), meters, Time.SYSTEM));

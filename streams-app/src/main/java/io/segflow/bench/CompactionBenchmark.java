@@ -98,7 +98,8 @@ public final class CompactionBenchmark {
     }
 
     public record Result(Fragmented before, int segmentsAfter, Bucket bucketAfter, double reclaimSeconds, double convergeSeconds,
-                         long deadlineMs, Latency searchAfter, Work work, CompactionIo.Totals io, long ioLimit) {
+                         long deadlineMs, Latency searchAfter, Work work, CompactionIo.Totals io, long ioLimit, Map<String, Double> threads,
+                         double processCpuSeconds, HeapPeak.Figures heap) {
         public void print(PrintStream out) {
             Fragmented b = before;
             out.printf("compaction: %,d rows, dim %d, %d channels; %,d deleted (%.0f%%), %,d upserted (%.0f%%); written with compaction"
@@ -125,6 +126,10 @@ public final class CompactionBenchmark {
                     io.bytes() / 1e6, io.busySeconds(), io.bytesPerSecond() / 1e6, ioLimit == 0 ? " (no limit)"
                             : String.format(" against compaction.io.bytes.per.second of %.1f MB/s: ratio %.2f", ioLimit / 1e6,
                             io.bytesPerSecond() / ioLimit));
+            double compactionCpu = threads.get("compaction workers") + threads.get("compaction reads and writes");
+            out.printf("  CPU while compaction converged: compaction threads %.1f core-seconds, %.1f ms per MB of input; the whole"
+                    + " process %.1f core-seconds%n", compactionCpu, compactionCpu * 1e3 / (work.bytesRead() / 1e6), processCpuSeconds);
+            out.printf("  %s%n", heap);
             double copyRate = b.bucket().bytes() / b.copySeconds() / 1e6;
             out.printf("  raw copy (get + put, one thread, same client and S3 server) of the collection's %,d objects: %.1f MB in"
                     + " %.2f s, %.1f MB/s%n", b.bucket().objects(), b.bucket().bytes() / 1e6, b.copySeconds(), copyRate);
@@ -138,7 +143,7 @@ public final class CompactionBenchmark {
 
     /** Builds the fragmented collection on {@code app}, which runs with compaction off, and measures it. */
     public static Fragmented fragment(SegflowApp app, long rows, int dim, int channels, double deleteShare, double upsertShare,
-                                      PrintStream progress) throws Exception {
+                                      int searches, PrintStream progress) throws Exception {
         String name = "bench_compaction_" + System.currentTimeMillis();
         CollectionSpec spec = IngestBenchmark.createCollection(app, name, dim, channels);
         progress.printf("created %s; inserting %,d rows%n", name, rows);
@@ -176,7 +181,7 @@ public final class CompactionBenchmark {
         ApiClient api = new ApiClient(app.endpoints().http());
         checkCount(api, name, rows - deleted.cardinality());
         progress.println("timing search on the fragmented collection");
-        Latency search = ReadBenchmark.search(api, name, pool, random);
+        Latency search = ReadBenchmark.search(api, name, pool, random, searches);
         progress.println("copying the collection's objects for the raw rate");
         ObjectStorage storage = app.storage();
         List<StoredObject> objects = storage.list(name + "/");
@@ -198,8 +203,17 @@ public final class CompactionBenchmark {
      * again and checks every live row, and only those, is in the bucket once.
      */
     public static Result converge(SegflowApp app, Fragmented before, CompactionSettings settings, long settleMs, Duration maxWait,
-                                  PrintStream progress) throws Exception {
+                                  int searches, PrintStream progress) throws Exception {
+        try (HeapPeak heap = new HeapPeak()) {
+            return converge(app, before, settings, settleMs, maxWait, searches, heap, progress);
+        }
+    }
+
+    private static Result converge(SegflowApp app, Fragmented before, CompactionSettings settings, long settleMs, Duration maxWait,
+                                   int searches, HeapPeak heap, PrintStream progress) throws Exception {
         String name = before.spec().getName();
+        ThreadCpu threadsAtStart = ThreadCpu.now();
+        IngestBenchmark.CpuTime cpuAtStart = IngestBenchmark.CpuTime.now();
         long start = System.nanoTime();
         long deadline = start + maxWait.toNanos();
         app.segments().segments(name, true);
@@ -231,6 +245,9 @@ public final class CompactionBenchmark {
             Thread.sleep(1000);
         }
         CompactionIo.Totals io = app.compactionIo().totals();
+        Map<String, Double> threads = ThreadCpu.now().since(threadsAtStart);
+        double processCpu = IngestBenchmark.CpuTime.now().since(cpuAtStart).processSeconds();
+        HeapPeak.Figures heapFigures = heap.figures();
         double convergeSeconds = (lastChange - start) / 1e9;
         List<StoredObject> objects = app.storage().list(name + "/");
         float[][] pool = IngestBenchmark.vectorPool(before.spec().getDim());
@@ -238,9 +255,10 @@ public final class CompactionBenchmark {
         ApiClient api = new ApiClient(app.endpoints().http());
         checkCount(api, name, before.live());
         progress.println("timing search after convergence");
-        Latency searchAfter = ReadBenchmark.search(api, name, pool, new SplittableRandom(13));
+        Latency searchAfter = ReadBenchmark.search(api, name, pool, new SplittableRandom(13), searches);
         return new Result(before, (int) rowSegments(flushed).count(), Bucket.of(objects), reclaimSeconds, convergeSeconds,
-                settings.thresholds(before.spec()).reclaimDeadlineMs(), searchAfter, Work.of(app, name), io, settings.ioBytesPerSecond());
+                settings.thresholds(before.spec()).reclaimDeadlineMs(), searchAfter, Work.of(app, name), io, settings.ioBytesPerSecond(), threads,
+                processCpu, heapFigures);
     }
 
     /**

@@ -20,6 +20,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import com.google.common.util.concurrent.RateLimiter;
 import com.sun.management.OperatingSystemMXBean;
 
 import java.io.PrintStream;
@@ -61,7 +62,7 @@ public final class IngestBenchmark {
     }
 
     public record Result(long rows, int dim, int channels, int instances, double seconds, double produceSeconds, long dmlBytes, long objectBytes, int segments,
-                         double rawSeconds, Map<String, Double> threads, CpuTime cpu, double otherCpuSeconds) {
+                         double rawSeconds, Map<String, Double> threads, CpuTime cpu, double otherCpuSeconds, HeapPeak.Figures heap) {
         double rowsPerSecond() {
             return rows / seconds;
         }
@@ -90,6 +91,7 @@ public final class IngestBenchmark {
             threads.forEach((group, used) -> out.printf("    %-40s %5.1f%n", group, used));
             out.printf("    %-40s %5.1f (JIT compiler threads busy %.1f s)%n", "JIT compiler, GC, threads that ended",
                     cpu.processSeconds() - javaThreads, cpu.jitSeconds());
+            out.printf("  CPU per row: %.1f us over all threads; %s%n", cpu.processSeconds() / rows * 1e6, heap);
             if (instances > 1) {
                 out.printf("  CPU of the second instance's JVM: %.1f core-seconds; both: %.1f of %.1f available%n", otherCpuSeconds,
                         cpu.processSeconds() + otherCpuSeconds, seconds * CORES);
@@ -121,7 +123,12 @@ public final class IngestBenchmark {
         ThreadCpu threadsAtStart = ThreadCpu.now();
         CpuTime cpuAtStart = CpuTime.now();
         double otherAtStart = otherCpuSeconds.getAsDouble();
-        Timed timed = ingest(app, spec, warmupRows, rows, progress);
+        Timed timed;
+        HeapPeak.Figures heap;
+        try (HeapPeak peak = new HeapPeak()) {
+            timed = ingest(app, spec, warmupRows, rows, progress);
+            heap = peak.figures();
+        }
         CpuTime cpu = CpuTime.now().since(cpuAtStart);
         double otherCpu = otherCpuSeconds.getAsDouble() - otherAtStart;
         Map<String, Double> threads = ThreadCpu.now().since(threadsAtStart);
@@ -133,7 +140,7 @@ public final class IngestBenchmark {
         long objectBytes = segments.stream().mapToLong(SegmentDescription::bytes).sum();
         double rawSeconds = rawConsume(app.endpoints().kafka(), topic, from, rows);
         return new Result(rows, dim, channels, instances, timed.seconds(), timed.produceSeconds(), timed.dmlBytes(), objectBytes, segments.size(),
-                rawSeconds, threads, cpu, otherCpu);
+                rawSeconds, threads, cpu, otherCpu, heap);
     }
 
     /**
@@ -192,6 +199,12 @@ public final class IngestBenchmark {
 
     /** Produces inserts of keys {@code firstPk} to {@code firstPk + rows - 1}; returns the bytes of their values. */
     static long produce(CollectionSpec spec, String kafka, RestSchemaRegistryClient registry, long firstPk, long rows) throws Exception {
+        return produce(spec, kafka, registry, firstPk, rows, null);
+    }
+
+    /** Like {@link #produce(CollectionSpec, String, RestSchemaRegistryClient, long, long)}, at most at {@code rate}'s pace (null: flat out). */
+    static long produce(CollectionSpec spec, String kafka, RestSchemaRegistryClient registry, long firstPk, long rows, RateLimiter rate)
+            throws Exception {
         DmlRecords records = new DmlRecords(spec);
         float[][] vectors = vectorPool(spec.getDim());
         AvroWireSerializer<GenericRecord> values = new AvroWireSerializer<>(registry, true);
@@ -202,6 +215,9 @@ public final class IngestBenchmark {
         long bytes = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (long pk = firstPk; pk < firstPk + rows; pk++) {
+                if (rate != null) {
+                    rate.acquire();
+                }
                 byte[] value = values.serialize(topic, records.insert(pk, "_default", vectors[(int) (pk % VECTOR_POOL)], Map.of()));
                 bytes += value.length;
                 producer.send(new ProducerRecord<>(topic, PrimaryKeys.encode(pk), value), (m, e) -> {

@@ -32,6 +32,8 @@ public final class ReadBenchmark {
     public static final Map<String, String> SETTINGS = Map.of("seal.capacity.bytes", String.valueOf(1 << 20),
             "seal.check.interval.ms", "100");
     private static final int K = 10;
+    /** The raw scan holds at most this many vectors in its array (512 MB at dim 128), and scales its time to all live rows. */
+    private static final int RAW_SCAN_MAX_ROWS = 1_000_000;
 
     /** p50 and p99 of one kind of request, in milliseconds. */
     public record Latency(int samples, double p50, double p99) {
@@ -40,14 +42,23 @@ public final class ReadBenchmark {
             return new Latency(millis.length, p.get(50), p.get(99));
         }
 
+        Latency scaled(double factor) {
+            return new Latency(samples, p50 * factor, p99 * factor);
+        }
+
         @Override
         public String toString() {
             return String.format("p50 %.1f ms, p99 %.1f ms (%d requests)", p50, p99, samples);
         }
     }
 
+    /** The raw scan's latency, measured over {@code scannedRows} of the live rows and scaled to all of them. */
+    public record RawScan(Latency latency, long scannedRows, long liveRows) {
+    }
+
     public record Result(long rows, long deleted, int dim, int segments, int l0Segments, double firstCountMs, Latency count, Latency get,
-                         Latency search, Latency deleteVisible, Latency rawScan) {
+                         Latency search, Latency deleteVisible, RawScan rawScan, long readMemoryBytes, long peakDecodedBytes,
+                         HeapPeak.Figures heap) {
         public void print(PrintStream out) {
             out.printf("read: %,d rows, %,d deleted (%.0f%%), dim %d, %d flushed L1 segments, %d L0 segments%n", rows, deleted,
                     100.0 * deleted / rows, dim, segments, l0Segments);
@@ -56,24 +67,34 @@ public final class ReadBenchmark {
             out.printf("  get:    %s%n", get);
             out.printf("  search: %s (top %d, L2, brute force)%n", search, K);
             out.printf("  delete visible (produce -> first read without the row): %s%n", deleteVisible);
-            out.printf("  raw top-%d scan of the same live vectors in one array: %s%n", K, rawScan);
-            out.printf("  ratio search / raw scan (p50): %.1f%n", search.p50() / rawScan.p50());
+            out.printf("  raw top-%d scan of the same live vectors in one array: %s%s%n", K, rawScan.latency(),
+                    rawScan.scannedRows() == rawScan.liveRows() ? "" : String.format(" (timed over %,d of the %,d, scaled)",
+                            rawScan.scannedRows(), rawScan.liveRows()));
+            out.printf("  ratio search / raw scan (p50): %.1f%n", search.p50() / rawScan.latency().p50());
+            out.printf("  decoded files held for reads: at most %,d MB of read.memory.bytes %,d MB; %s%n", peakDecodedBytes >> 20,
+                    readMemoryBytes >> 20, heap);
         }
     }
 
     private final SegflowApp app;
+    private final int searches;
     private final PrintStream progress;
 
-    private ReadBenchmark(SegflowApp app, PrintStream progress) {
+    private ReadBenchmark(SegflowApp app, int searches, PrintStream progress) {
         this.app = app;
+        this.searches = searches;
         this.progress = progress;
     }
 
-    public static Result run(SegflowApp app, long rows, int dim, double deleteShare, PrintStream progress) throws Exception {
-        return new ReadBenchmark(app, progress).run(rows, dim, deleteShare);
+    /** {@code searches}: how many searches are timed; each one reads every live vector. */
+    public static Result run(SegflowApp app, long rows, int dim, double deleteShare, int searches, long readMemoryBytes, PrintStream progress)
+            throws Exception {
+        try (HeapPeak heap = new HeapPeak(); DecodedPeak decoded = new DecodedPeak(app)) {
+            return new ReadBenchmark(app, searches, progress).run(rows, dim, deleteShare, readMemoryBytes, heap, decoded);
+        }
     }
 
-    private Result run(long rows, int dim, double deleteShare) throws Exception {
+    private Result run(long rows, int dim, double deleteShare, long readMemoryBytes, HeapPeak heap, DecodedPeak decoded) throws Exception {
         String name = "bench_read_" + System.currentTimeMillis();
         CollectionSpec spec = IngestBenchmark.createCollection(app, name, dim, 4);
         progress.printf("created %s; inserting %,d rows%n", name, rows);
@@ -104,7 +125,7 @@ public final class ReadBenchmark {
             progress.println("timing count, get and search");
             Latency count = time(20, () -> api.get(base + "/count"));
             Latency get = time(500, () -> api.find(base + "/rows/" + random.nextInt((int) rows)));
-            Latency search = search(api, name, pool, random);
+            Latency search = search(api, name, pool, random, searches);
             int deletedBefore = deleted.cardinality();
             progress.println("timing delete visibility");
             Latency visible = time(100, () -> {
@@ -115,9 +136,10 @@ public final class ReadBenchmark {
                 }
                 return null;
             });
-            Latency raw = rawScan(rows, deleted, pool, random);
+            RawScan raw = rawScan(rows, deleted, pool, random, searches);
             return new Result(rows, deletedBefore, dim, (int) segments.stream().filter(s -> s.level().equals("L1")).count(),
-                    (int) segments.stream().filter(s -> s.level().equals("L0")).count(), firstCount, count, get, search, visible, raw);
+                    (int) segments.stream().filter(s -> s.level().equals("L0")).count(), firstCount, count, get, search, visible, raw, readMemoryBytes,
+                    decoded.peakBytes(), heap.figures());
         }
     }
 
@@ -132,9 +154,9 @@ public final class ReadBenchmark {
         return pk;
     }
 
-    /** 50 top-{@value #K} L2 searches through the HTTP API for vectors of the pool. */
-    static Latency search(ApiClient api, String collection, float[][] pool, SplittableRandom random) throws Exception {
-        return time(50, () -> api.post("/collections/" + collection + "/search",
+    /** {@code samples} top-{@value #K} L2 searches through the HTTP API for vectors of the pool. */
+    static Latency search(ApiClient api, String collection, float[][] pool, SplittableRandom random, int samples) throws Exception {
+        return time(samples, () -> api.post("/collections/" + collection + "/search",
                 Map.of("k", K, "metric", Metric.L2.name(), "vector", pool[random.nextInt(pool.length)])));
     }
 
@@ -148,18 +170,23 @@ public final class ReadBenchmark {
         return Latency.of(millis);
     }
 
-    /** Top-k L2 over the live rows' vectors copied into one array: no storage, no deletes, no decoding. */
-    private static Latency rawScan(long rows, BitSet deleted, float[][] pool, SplittableRandom random) throws Exception {
+    /**
+     * Top-k L2 over the live rows' vectors copied into one array: no storage, no deletes, no
+     * decoding. Beyond {@value #RAW_SCAN_MAX_ROWS} rows the array would not fit a bounded heap,
+     * so the scan covers that many and its time is scaled to every live row (a scan is linear).
+     */
+    private static RawScan rawScan(long rows, BitSet deleted, float[][] pool, SplittableRandom random, int samples) throws Exception {
         int dim = pool[0].length;
-        int live = (int) (rows - deleted.cardinality());
+        long allLive = rows - deleted.cardinality();
+        int live = (int) Math.min(allLive, RAW_SCAN_MAX_ROWS);
         float[] vectors = new float[live * dim];
         int n = 0;
-        for (int pk = 0; pk < rows; pk++) {
+        for (int pk = 0; pk < rows && n < live; pk++) {
             if (!deleted.get(pk)) {
                 System.arraycopy(pool[pk % pool.length], 0, vectors, n++ * dim, dim);
             }
         }
-        return time(50, () -> {
+        Latency latency = time(samples, () -> {
             float[] query = pool[random.nextInt(pool.length)];
             PriorityQueue<Double> top = new PriorityQueue<>(K, (a, b) -> Double.compare(b, a));
             for (int row = 0; row < live; row++) {
@@ -173,5 +200,6 @@ public final class ReadBenchmark {
             }
             return top.peek();
         });
+        return new RawScan(latency.scaled((double) allLive / live), live, allLive);
     }
 }

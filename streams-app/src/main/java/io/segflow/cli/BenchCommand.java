@@ -1,11 +1,13 @@
 package io.segflow.cli;
 
 import io.segflow.bench.BackpressureBenchmark;
+import io.segflow.bench.CatalogBenchmark;
 import io.segflow.bench.CompactionBenchmark;
 import io.segflow.bench.FailoverBenchmark;
 import io.segflow.bench.IngestBenchmark;
 import io.segflow.bench.ReadBenchmark;
 import io.segflow.compaction.CompactionSettings;
+import io.segflow.config.SegflowConfig;
 import io.segflow.ingest.IngestSettings;
 import io.segflow.schema.CompactionType;
 import picocli.CommandLine.Command;
@@ -13,13 +15,14 @@ import picocli.CommandLine.Option;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code segflow bench ...}: benchmarks on a {@link ScratchInstance}. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a fresh embedded default.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Read.class, BenchCommand.Compaction.class, BenchCommand.Failover.class,
-            BenchCommand.Backpressure.class})
+            BenchCommand.Backpressure.class, BenchCommand.Catalog.class})
 final class BenchCommand {
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -90,6 +93,10 @@ final class BenchCommand {
         @Option(names = "--deleted", defaultValue = "0.3", description = "Share of the rows deleted before timing (default ${DEFAULT-VALUE}).")
         double deleted;
 
+        @Option(names = "--searches", defaultValue = "50",
+                description = "Searches timed, and raw scans (default ${DEFAULT-VALUE}); each reads every live vector.")
+        int searches;
+
         @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
                 description = "Any setting of the instance under test (default: seal.capacity.bytes=1048576 and"
                         + " seal.check.interval.ms=100, for many small segments).")
@@ -100,7 +107,8 @@ final class BenchCommand {
             Map<String, String> effective = new HashMap<>(ReadBenchmark.SETTINGS);
             effective.putAll(settings);
             try (ScratchInstance instance = ScratchInstance.start("segflow-bench", effective)) {
-                ReadBenchmark.run(instance.app(), rows, dim, deleted, System.err).print(System.out);
+                ReadBenchmark.run(instance.app(), rows, dim, deleted, searches, instance.config().getLong(SegflowConfig.READ_MEMORY_BYTES),
+                        System.err).print(System.out);
             }
             return 0;
         }
@@ -126,6 +134,10 @@ final class BenchCommand {
         @Option(names = "--upserted", defaultValue = "0.1", description = "Share of the rows upserted (default ${DEFAULT-VALUE}).")
         double upserted;
 
+        @Option(names = "--searches", defaultValue = "50",
+                description = "Searches timed before and after compaction (default ${DEFAULT-VALUE}); each reads every live vector.")
+        int searches;
+
         @Option(names = "--settle-ms", defaultValue = "-1",
                 description = "Segments unchanged this long count as converged (default: the longer of the mix and single intervals, plus 5 s).")
         long settleMs;
@@ -145,13 +157,13 @@ final class BenchCommand {
             effective.putAll(CompactionBenchmark.COMPACTION_OFF);
             try (ScratchInstance instance = ScratchInstance.start("segflow-bench", effective)) {
                 CompactionBenchmark.Fragmented fragmented = CompactionBenchmark.fragment(instance.app(), rows, dim, channels, deleted, upserted,
-                        System.err);
+                        searches, System.err);
                 System.err.println("restarting with compaction on");
                 instance.restart(CompactionBenchmark.COMPACTION_ON);
                 CompactionSettings compaction = instance.config().compaction();
                 long settle = settleMs >= 0 ? settleMs : Math.max(compaction.intervalMs(CompactionType.MIX),
                         compaction.intervalMs(CompactionType.SINGLE)) + 5_000;
-                CompactionBenchmark.converge(instance.app(), fragmented, compaction, settle, maxWait, System.err).print(System.out);
+                CompactionBenchmark.converge(instance.app(), fragmented, compaction, settle, maxWait, searches, System.err).print(System.out);
             }
             return 0;
         }
@@ -220,6 +232,46 @@ final class BenchCommand {
             try (ScratchInstance instance = ScratchInstance.start("segflow-bench", instanceSettings)) {
                 return BackpressureBenchmark.run(instance.app(), label, keys, upserts, dim, channels, System.err);
             }
+        }
+    }
+
+    @Command(name = "catalog", mixinStandardHelpOptions = true,
+            description = "One collection grown to each of --segments segments (tiny segments, compaction off): the segment listing,"
+                    + " a count, garbage collection's listing and orphan decision, and the restore time of the channel tasks after a"
+                    + " restart, from their local stores and from their changelogs.")
+    static final class Catalog implements Callable<Integer> {
+        @Option(names = "--segments", defaultValue = "1000,2500,5000,10000", split = ",",
+                description = "Segment counts to measure at, ascending (default ${DEFAULT-VALUE}).")
+        List<Integer> segments;
+
+        @Option(names = "--channels", defaultValue = "1", description = "Channels (default ${DEFAULT-VALUE}: every segment in one channel's catalog).")
+        int channels;
+
+        @Option(names = "--rate", defaultValue = "20000",
+                description = "Rows produced per second while the collection grows (default ${DEFAULT-VALUE}): slow enough that segments seal at their capacity.")
+        int rate;
+
+        @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
+                description = "Any setting of the instance under test (default: seal.capacity.bytes=16384, seal.capacity.jitter=0,"
+                        + " ingest.tick.ms=5, seal.check.interval.ms=5, backpressure.max.sealed.segments=64, upload.threads=4,"
+                        + " compaction.enabled=false).")
+        Map<String, String> settings = new HashMap<>();
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> effective = new HashMap<>(CatalogBenchmark.SETTINGS);
+            effective.putAll(settings);
+            try (ScratchInstance instance = ScratchInstance.start("segflow-bench", effective)) {
+                CatalogBenchmark.run(instance.app(), dropLocalState -> {
+                    if (dropLocalState) {
+                        instance.restartWithoutLocalState();
+                    } else {
+                        instance.restart(Map.of());
+                    }
+                    return instance.app();
+                }, channels, segments, rate, System.err).print(System.out);
+            }
+            return 0;
         }
     }
 }

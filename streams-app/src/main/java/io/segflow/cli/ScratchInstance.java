@@ -51,6 +51,14 @@ final class ScratchInstance implements AutoCloseable {
         open();
     }
 
+    /** Stops the instance cleanly, deletes its Kafka Streams state and starts it again: its stores restore from their changelogs. */
+    void restartWithoutLocalState() throws Exception {
+        app.close();
+        app = null;
+        Folders.deleteRecursively(config.streamsStateDir());
+        open();
+    }
+
     private void open() throws Exception {
         config = ConfigLoader.load(null, Map.of(), flags);
         app = SegflowApp.start(config);

@@ -15,6 +15,7 @@ import io.segflow.storage.AvroFiles;
 import io.segflow.storage.ObjectPaths;
 import io.segflow.storage.ObjectStorage;
 import io.segflow.storage.SegmentFiles;
+import io.segflow.storage.WriteBehind;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,20 +44,24 @@ public final class CompactionWorker {
     private final SegmentRewriter files;
     private final Executor reads;
     private final int readAhead;
+    private final Executor writes;
     private final Time time;
 
     /**
      * @param io        the instance's compaction I/O budget, charged for every object read or written
      * @param reads     where insert logs are fetched ahead of the merge
      * @param readAhead how many insert logs are fetched ahead of the one being decoded
+     * @param writes    where each output file is put while the next one is encoded
      * @param time      what TTL expiry is judged against and completion times are read from
      */
-    public CompactionWorker(ObjectStorage storage, CompactionIo io, SegmentRewriter files, Executor reads, int readAhead, Time time) {
+    public CompactionWorker(ObjectStorage storage, CompactionIo io, SegmentRewriter files, Executor reads, int readAhead, Executor writes,
+                            Time time) {
         this.storage = storage;
         this.io = io;
         this.files = files;
         this.reads = reads;
         this.readAhead = readAhead;
+        this.writes = writes;
         this.time = time;
     }
 
@@ -75,10 +80,16 @@ public final class CompactionWorker {
         CompactionResult.Builder result = CompactionResult.newBuilder().setTaskId(task.getTaskId()).setTriggerId(task.getTriggerId())
                 .setCollection(task.getCollection()).setChannel(task.getChannel()).setType(task.getType())
                 .setStatus(CompactionStatus.COMPLETED).setInputs(task.getInputs()).setAttempt(attempt);
-        if (task.getType() == CompactionType.L0_DELETE) {
-            routeDeletes(task, result);
-        } else {
-            rewrite(task, spec, nowMs, result);
+        try {
+            if (task.getType() == CompactionType.L0_DELETE) {
+                routeDeletes(task, result);
+            } else {
+                rewrite(task, spec, nowMs, result);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
         return result.setCompletedAtMs(time.milliseconds()).build();
     }
@@ -88,7 +99,7 @@ public final class CompactionWorker {
      * oldest row and than the deletes a rewrite already applied to it, and a key its bloom filter
      * may hold (no false negatives, so no delete is lost).
      */
-    private void routeDeletes(CompactionTask task, CompactionResult.Builder result) {
+    private void routeDeletes(CompactionTask task, CompactionResult.Builder result) throws Exception {
         List<DeltaEntry> deletes = new ArrayList<>();
         long read = 0;
         for (String path : task.getDeltaLogs()) {
@@ -99,30 +110,33 @@ public final class CompactionWorker {
         List<byte[]> keys = deletes.stream().map(d -> PrimaryKeys.encode(PrimaryKeys.plain(d.getPk()))).toList();
         Map<Long, SegmentInfo> segments = byId(task.getInputSegments());
         List<DeltaAppend> appends = new ArrayList<>();
-        for (long target : task.getTargets()) {
-            SegmentInfo segment = segments.get(target);
-            byte[] statsFile = read(segment.getStatsLogPath());
-            read += statsFile.length;
-            BloomFilter<byte[]> bloom = SegmentFiles.bloom(statsFile);
-            List<DeltaEntry> reaching = new ArrayList<>();
-            for (int i = 0; i < deletes.size(); i++) {
-                long position = deletes.get(i).getPosition();
-                if (position > segment.getMinPosition() && position > segment.getDeletesAppliedThrough() && bloom.mightContain(keys.get(i))) {
-                    reaching.add(deletes.get(i));
+        try (WriteBehind outputs = writeBehind()) {
+            for (long target : task.getTargets()) {
+                SegmentInfo segment = segments.get(target);
+                byte[] statsFile = read(segment.getStatsLogPath());
+                read += statsFile.length;
+                BloomFilter<byte[]> bloom = SegmentFiles.bloom(statsFile);
+                List<DeltaEntry> reaching = new ArrayList<>();
+                for (int i = 0; i < deletes.size(); i++) {
+                    long position = deletes.get(i).getPosition();
+                    if (position > segment.getMinPosition() && position > segment.getDeletesAppliedThrough() && bloom.mightContain(keys.get(i))) {
+                        reaching.add(deletes.get(i));
+                    }
+                }
+                if (!reaching.isEmpty()) {
+                    String path = ObjectPaths.deltaLog(task.getCollection(), task.getChannel(), target, task.getOutputIds().get(0));
+                    byte[] file = AvroFiles.write(DeltaEntry.getClassSchema(), reaching);
+                    outputs.put(path, file);
+                    appends.add(new DeltaAppend(target, path, (long) reaching.size(), (long) file.length));
                 }
             }
-            if (!reaching.isEmpty()) {
-                String path = ObjectPaths.deltaLog(task.getCollection(), task.getChannel(), target, task.getOutputIds().get(0));
-                byte[] file = AvroFiles.write(DeltaEntry.getClassSchema(), reaching);
-                put(path, file);
-                appends.add(new DeltaAppend(target, path, (long) reaching.size(), (long) file.length));
-            }
+            outputs.await();
         }
         result.setDeltaAppends(appends).setBytesRead(read);
     }
 
     /** Mix, single, sort, schema bump, clustering, force merge: read, drop what is gone, order, write target-size outputs. */
-    private void rewrite(CompactionTask task, CollectionSpec spec, long nowMs, CompactionResult.Builder result) {
+    private void rewrite(CompactionTask task, CollectionSpec spec, long nowMs, CompactionResult.Builder result) throws Exception {
         Map<ByteBuffer, Long> deletes = new HashMap<>();
         long read = 0;
         int skipped = 0;
@@ -149,13 +163,15 @@ public final class CompactionWorker {
         String partition = segments.get(task.getInputs().get(0)).getPartition();
         List<String> insertLogs = task.getInputs().stream().flatMap(id -> segments.get(id).getInsertLogPaths().stream()).toList();
         try (SegmentRewriter.Rows rows = files.rows(task, spec, inputRows == 0 ? 1 : inputBytes / inputRows);
-             ReadAhead<byte[]> objects = new ReadAhead<>(insertLogs, this::read, reads, readAhead)) {
+             ReadAhead<byte[]> objects = new ReadAhead<>(insertLogs, this::read, reads, readAhead);
+             WriteBehind written = writeBehind()) {
             while (objects.hasNext()) {
                 byte[] file = objects.next();
                 read += file.length;
                 rows.addLive(file, deletes, nowMs);
             }
-            List<SegmentInfo> outputs = files.write(task, spec, partition, rows, nowMs, this::put);
+            List<SegmentInfo> outputs = files.write(task, spec, partition, rows, nowMs, written::put);
+            written.await();
             if (rows.spills() > 0) {
                 log.info("{}: compaction {} sorted {} live rows, {} times spilled to local disk", task.getCollection(), task.getTaskId(),
                         rows.size(), rows.spills());
@@ -176,6 +192,11 @@ public final class CompactionWorker {
         Optional<byte[]> file = storage.find(path);
         file.ifPresent(bytes -> io.charge(bytes.length));
         return file;
+    }
+
+    /** Output files are put one behind the encoding of the next. */
+    private WriteBehind writeBehind() {
+        return new WriteBehind(this::put, writes, 1);
     }
 
     private void put(String path, byte[] bytes) {

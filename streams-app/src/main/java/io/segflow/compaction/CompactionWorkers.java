@@ -19,6 +19,7 @@ public final class CompactionWorkers implements AutoCloseable {
     private final Semaphore free;
     private final ExecutorService executor;
     private final ExecutorService reads;
+    private final ExecutorService writes;
 
     public CompactionWorkers(String name, int slots) {
         this.free = new Semaphore(slots);
@@ -26,11 +27,18 @@ public final class CompactionWorkers implements AutoCloseable {
                 new ThreadFactoryBuilder().setNameFormat(name + "-compaction-%d").setDaemon(true).build());
         this.reads = Executors.newFixedThreadPool(slots,
                 new ThreadFactoryBuilder().setNameFormat(name + "-compaction-read-%d").setDaemon(true).build());
+        this.writes = Executors.newFixedThreadPool(slots,
+                new ThreadFactoryBuilder().setNameFormat(name + "-compaction-write-%d").setDaemon(true).build());
     }
 
     /** Where the workers' reads ahead run: a thread per slot, so one worker's requests do not wait on another's. */
     public Executor reads() {
         return reads;
+    }
+
+    /** Where the workers put their outputs behind the encoding of the next: a thread per slot, one put in flight each. */
+    public Executor writes() {
+        return writes;
     }
 
     public int freeSlots() {
@@ -55,7 +63,9 @@ public final class CompactionWorkers implements AutoCloseable {
     public void close() {
         executor.shutdownNow();
         reads.shutdownNow();
+        writes.shutdownNow();
         MoreExecutors.shutdownAndAwaitTermination(executor, Duration.ofSeconds(10));
         MoreExecutors.shutdownAndAwaitTermination(reads, Duration.ofSeconds(10));
+        MoreExecutors.shutdownAndAwaitTermination(writes, Duration.ofSeconds(10));
     }
 }

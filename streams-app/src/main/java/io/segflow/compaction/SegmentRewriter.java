@@ -15,6 +15,7 @@ import io.segflow.segment.PkRange;
 import io.segflow.storage.AvroFiles;
 import io.segflow.storage.ObjectPaths;
 import io.segflow.storage.SegmentFiles;
+import io.segflow.storage.WriteBehind;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.file.DataFileWriter;
@@ -32,7 +33,6 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 
 /**
  * The rows and files of a rewrite: live rows of the inputs resolved to the collection's schema of
@@ -232,7 +232,7 @@ public final class SegmentRewriter {
      * than the ids the coordinator allocated; none if no row is live.
      */
     public List<SegmentInfo> write(CompactionTask task, CollectionSpec spec, String partition, Rows rows, long nowMs,
-                                   BiConsumer<String, byte[]> put) {
+                                   WriteBehind.Put put) throws Exception {
         long total = rows.size();
         if (total == 0) {
             return List.of();
@@ -250,7 +250,7 @@ public final class SegmentRewriter {
 
     /** One output of the next {@code count} rows of {@code sorted}, an insert log's rows in memory at a time. */
     private SegmentInfo output(CompactionTask task, CollectionSpec spec, String partition, long id, Iterator<GenericRecord> sorted,
-                               long count, Rows rows, long nowMs, BiConsumer<String, byte[]> put) {
+                               long count, Rows rows, long nowMs, WriteBehind.Put put) throws Exception {
         String collection = task.getCollection();
         int channel = task.getChannel();
         String clusteringKey = rows.clusteringKey;
@@ -286,14 +286,14 @@ public final class SegmentRewriter {
             }
             String path = ObjectPaths.insertLog(collection, channel, id, insertLogs.size());
             byte[] file = AvroFiles.write(rows.schema, chunk);
-            put.accept(path, file);
+            put.put(path, file);
             insertLogs.add(path);
             bytes += file.length;
             left -= n;
         }
         String statsLog = ObjectPaths.statsLog(collection, channel, id);
         byte[] statsFile = SegmentFiles.statsFile(id, count, pks, bloom, bloomFpp);
-        put.accept(statsLog, statsFile);
+        put.put(statsLog, statsFile);
         bytes += statsFile.length;
         return SegmentInfo.newBuilder().setId(id).setCollection(collection).setChannel(channel).setPartition(partition)
                 .setLevel(task.getTargetLevel()).setState(SegmentState.FLUSHED).setRows(count).setBytes(bytes)

@@ -66,6 +66,7 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
+        long started = System.nanoTime();
         this.context = context;
         this.channel = context.taskId().partition();
         long now = context.currentSystemTimeMs();
@@ -108,6 +109,7 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
         ingest.metrics().compactionBackpressure(channel, () -> throttle.state().ordinal());
         weighBacklog(now);
         ticker = context.schedule(Duration.ofMillis(ingest.settings().tickMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
+        ingest.metrics().channelStarted(System.nanoTime() - started);
     }
 
     @Override

@@ -78,8 +78,7 @@ public final class CollectionPipeline implements AutoCloseable {
         CompactionParts parts = new CompactionParts(env.compaction(), env.storage(), env.pins(), gcIo);
         IngestContext context = new IngestContext(collection, spec, env.registry(), settings, uploader, metrics, flushes, replayConfig, fences,
                 parts);
-        this.application = new StreamsApplication(collection, applicationId(collection), CollectionTopology.ingest(context), env,
-                metrics::streamThreadFailed);
+        this.application = new StreamsApplication(collection, applicationId(collection), CollectionTopology.ingest(context), env, metrics);
         this.streams = application.streams();
     }
 

@@ -35,9 +35,10 @@ public final class CompactorPipeline implements AutoCloseable {
         SegmentRewriter rewrites = new SegmentRewriter(settings.seal().rowsPerInsertLog(), settings.bloomFpp(), spillDir,
                 env.compaction().workerMemoryBytes());
         CompactionStream.Context context = new CompactionStream.Context(spec, env.compaction(), workers,
-                new CompactionWorker(env.storage(), env.compactionIo(), rewrites, workers.reads(), env.compaction().readAheadObjects(), Time.SYSTEM), metrics, settings.tickMs());
+                new CompactionWorker(env.storage(), env.compactionIo(), rewrites, workers.reads(), env.compaction().readAheadObjects(),
+                        workers.writes(), Time.SYSTEM), metrics, settings.tickMs());
         this.application = new StreamsApplication(collection, applicationId(collection),
-                CollectionTopology.compactor(collection, env.registry(), context), env, metrics::streamThreadFailed);
+                CollectionTopology.compactor(collection, env.registry(), context), env, metrics);
     }
 
     public static String applicationId(String collection) {

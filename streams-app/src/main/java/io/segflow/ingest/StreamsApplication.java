@@ -3,6 +3,7 @@ package io.segflow.ingest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.segflow.metrics.IngestMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,15 +33,18 @@ final class StreamsApplication implements AutoCloseable {
     private final MeterRegistry meters;
     /** Changelog partitions of active tasks being restored now: the application is not ready while any is. */
     private final Set<TopicPartition> restoring = ConcurrentHashMap.newKeySet();
+    /** When each changelog partition being restored began (nanos), for the restore timer. */
+    private final Map<TopicPartition, Long> restoreStarts = new ConcurrentHashMap<>();
 
     StreamsApplication(String collection, String applicationId, Topology topology, CollectionPipeline.Environment env,
-                       Runnable onThreadFailure) {
+                       IngestMetrics metrics) {
         this.meters = env.meters();
         this.streams = new KafkaStreams(topology, properties(applicationId, env));
         streams.setGlobalStateRestoreListener(new StateRestoreListener() {
             @Override
             public void onRestoreStart(TopicPartition partition, String store, long start, long end) {
                 restoring.add(partition);
+                restoreStarts.put(partition, System.nanoTime());
             }
 
             @Override
@@ -49,11 +54,16 @@ final class StreamsApplication implements AutoCloseable {
             @Override
             public void onRestoreEnd(TopicPartition partition, String store, long restored) {
                 restoring.remove(partition);
+                Long started = restoreStarts.remove(partition);
+                if (started != null) {
+                    metrics.storeRestored(store, System.nanoTime() - started);
+                }
             }
 
             @Override
             public void onRestoreSuspended(TopicPartition partition, String store, long restored) {
                 restoring.remove(partition);
+                restoreStarts.remove(partition);
             }
         });
         // The collection alone: Micrometer's Kafka binders drop a meter whose name another binder registered with more
@@ -61,7 +71,7 @@ final class StreamsApplication implements AutoCloseable {
         this.streamsMetrics = new KafkaStreamsMetrics(streams, Tags.of("collection", collection));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("{}: stream thread failed; replacing it", applicationId, e);
-            onThreadFailure.run();
+            metrics.streamThreadFailed();
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     }

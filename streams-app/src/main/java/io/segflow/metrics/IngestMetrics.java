@@ -86,6 +86,14 @@ public final class IngestMetrics {
         timer(SegflowMeter.INGEST_BACKPRESSURE, Tags.empty()).record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    public void channelStarted(long nanos) {
+        timer(SegflowMeter.CHANNEL_START, Tags.empty()).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void storeRestored(String store, long nanos) {
+        timer(SegflowMeter.STORE_RESTORE, Tags.of("store", store)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
     public void compactionBackpressureWait(long nanos) {
         timer(SegflowMeter.INGEST_COMPACTION_WAIT, Tags.empty()).record(nanos, TimeUnit.NANOSECONDS);
     }

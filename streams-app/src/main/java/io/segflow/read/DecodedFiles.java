@@ -4,10 +4,14 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.hash.BloomFilter;
 import com.google.common.util.concurrent.UncheckedExecutionException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.segflow.metrics.SegflowMeter;
 import io.segflow.storage.SegmentFiles;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Segment files decoded in memory, least recently used evicted first once their estimated heap
@@ -25,11 +29,20 @@ public final class DecodedFiles {
 
     private final SegmentFileCache files;
     private final Cache<String, Weighted> decoded;
+    /** The weights of the entries held: Guava's cache keeps its total to itself. */
+    private final AtomicLong held = new AtomicLong();
 
-    public DecodedFiles(SegmentFileCache files, long maxBytes) {
+    public DecodedFiles(SegmentFileCache files, long maxBytes, MeterRegistry meters) {
         this.files = files;
         this.decoded = CacheBuilder.newBuilder().maximumWeight(maxBytes).<String, Weighted>weigher((path, entry) -> entry.weight())
-                .build();
+                .<String, Weighted>removalListener(removal -> held.addAndGet(-removal.getValue().weight())).build();
+        Gauge.builder(SegflowMeter.READ_DECODED_BYTES.meterName(), held, AtomicLong::get).baseUnit("bytes")
+                .description(SegflowMeter.READ_DECODED_BYTES.description()).register(meters);
+    }
+
+    /** Estimated heap the decoded files hold now: at most {@code read.memory.bytes}, give or take the entry being added. */
+    public long heldBytes() {
+        return held.get();
     }
 
     RowColumns insertLog(String path, int dim) {
@@ -50,7 +63,11 @@ public final class DecodedFiles {
 
     private Weighted get(String path, Callable<Weighted> load) {
         try {
-            return decoded.get(path, load);
+            return decoded.get(path, () -> {
+                Weighted entry = load.call();
+                held.addAndGet(entry.weight());
+                return entry;
+            });
         } catch (ExecutionException | UncheckedExecutionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
         }

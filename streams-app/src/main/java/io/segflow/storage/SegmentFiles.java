@@ -18,20 +18,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Turns a {@link FlushJob} into the files of its segment, in memory: for L1 the insert logs (at
- * most {@code rowsPerInsertLog} rows each) and a stats log with a primary-key bloom filter; for L0
- * a delta log. No I/O: the uploader writes what this returns.
+ * Turns a {@link FlushJob} into the files of its segment, one at a time: for L1 the insert logs
+ * (at most {@code rowsPerInsertLog} rows each) and a stats log with a primary-key bloom filter;
+ * for L0 a delta log. No I/O of its own: each file goes to the caller's {@link WriteBehind.Put}
+ * as soon as it is encoded, so the uploader writes one while this encodes the next.
  */
 public final class SegmentFiles {
-    /** The files by path, in upload order, and what they hold. */
-    public record Built(Map<String, byte[]> files, FlushResult result) {
-    }
-
     private final SchemaRegistryClient registry;
     private final long rowsPerInsertLog;
     private final double bloomFpp;
@@ -42,15 +37,20 @@ public final class SegmentFiles {
         this.bloomFpp = bloomFpp;
     }
 
-    public Built build(FlushJob job) {
-        return job.level() == SegmentLevel.L0 ? deltaLog(job) : insertLogs(job);
+    /**
+     * Encodes {@code job}'s files and hands each to {@code out} as soon as it is encoded, insert
+     * logs first and the stats log last; returns what was written.
+     */
+    public FlushResult build(FlushJob job, WriteBehind.Put out) throws Exception {
+        return job.level() == SegmentLevel.L0 ? deltaLog(job, out) : insertLogs(job, out);
     }
 
-    private Built insertLogs(FlushJob job) {
+    private FlushResult insertLogs(FlushJob job, WriteBehind.Put out) throws Exception {
         CollectionSpec spec = job.spec();
         String collection = spec.getName();
         InsertLogRows encoder = new InsertLogRows(spec, registry);
-        Map<String, byte[]> files = new LinkedHashMap<>();
+        List<String> insertLogs = new ArrayList<>();
+        long bytes = 0;
         List<ByteBuffer> chunk = new ArrayList<>();
         BloomFilter<byte[]> bloom = BloomFilter.create(Funnels.byteArrayFunnel(), Math.max(1, job.rows().size()), bloomFpp);
         long written = 0;
@@ -70,30 +70,39 @@ public final class SegmentFiles {
             maxEvent = Math.max(maxEvent, row.timestamp());
             written++;
             if (chunk.size() == rowsPerInsertLog) {
-                files.put(ObjectPaths.insertLog(collection, job.channel(), job.segmentId(), files.size()),
-                        AvroFiles.writeEncoded(encoder.schema(), chunk));
-                chunk.clear();
+                bytes += writeInsertLog(job, encoder, chunk, insertLogs, out);
             }
         }
         if (!chunk.isEmpty()) {
-            files.put(ObjectPaths.insertLog(collection, job.channel(), job.segmentId(), files.size()),
-                    AvroFiles.writeEncoded(encoder.schema(), chunk));
+            bytes += writeInsertLog(job, encoder, chunk, insertLogs, out);
         }
-        List<String> insertLogs = List.copyOf(files.keySet());
         String statsLog = ObjectPaths.statsLog(collection, job.channel(), job.segmentId());
-        files.put(statsLog, statsFile(job.segmentId(), written, pks, bloom, bloomFpp));
-        long bytes = files.values().stream().mapToLong(f -> f.length).sum();
-        return new Built(files, new FlushResult(job.channel(), job.segmentId(), insertLogs, List.of(), statsLog, bytes, written,
-                deletedAtFlush, pks.min(), pks.max(), spec.getSchemaVersion(), written == 0 ? 0 : minEvent, maxEvent));
+        byte[] stats = statsFile(job.segmentId(), written, pks, bloom, bloomFpp);
+        out.put(statsLog, stats);
+        bytes += stats.length;
+        return new FlushResult(job.channel(), job.segmentId(), insertLogs, List.of(), statsLog, bytes, written,
+                deletedAtFlush, pks.min(), pks.max(), spec.getSchemaVersion(), written == 0 ? 0 : minEvent, maxEvent);
     }
 
-    private Built deltaLog(FlushJob job) {
+    /** Encodes the rows of {@code chunk} as the segment's next insert log, hands it to {@code out} and empties the chunk. */
+    private static long writeInsertLog(FlushJob job, InsertLogRows encoder, List<ByteBuffer> chunk, List<String> insertLogs,
+                                       WriteBehind.Put out) throws Exception {
+        String path = ObjectPaths.insertLog(job.spec().getName(), job.channel(), job.segmentId(), insertLogs.size());
+        byte[] file = AvroFiles.writeEncoded(encoder.schema(), chunk);
+        chunk.clear();
+        out.put(path, file);
+        insertLogs.add(path);
+        return file.length;
+    }
+
+    private FlushResult deltaLog(FlushJob job, WriteBehind.Put out) throws Exception {
         String path = ObjectPaths.deltaLog(job.spec().getName(), job.channel(), job.segmentId(), 0);
         byte[] file = AvroFiles.write(DeltaEntry.getClassSchema(), job.deletes());
         PkRange pks = new PkRange();
         job.deletes().forEach(entry -> pks.add(PrimaryKeys.plain(entry.getPk())));
-        return new Built(Map.of(path, file), new FlushResult(job.channel(), job.segmentId(), List.of(), List.of(path), null,
-                file.length, job.deletes().size(), 0, pks.min(), pks.max(), job.spec().getSchemaVersion(), 0, 0));
+        out.put(path, file);
+        return new FlushResult(job.channel(), job.segmentId(), List.of(), List.of(path), null,
+                file.length, job.deletes().size(), 0, pks.min(), pks.max(), job.spec().getSchemaVersion(), 0, 0);
     }
 
     /** The primary-key bloom filter of a stats log file. */

@@ -9,11 +9,12 @@ import io.segflow.schema.SegmentLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +32,8 @@ public final class SegmentUploader implements AutoCloseable {
     private final long maxBackoffMs;
     private final IngestMetrics metrics;
     private final ExecutorService executor;
+    /** One put in flight per upload thread at most, so that a job never waits for a put behind another job's. */
+    private final ExecutorService puts;
 
     public SegmentUploader(String name, ObjectStorage storage, SegmentFiles files, int threads, long initialBackoffMs,
                            long maxBackoffMs, IngestMetrics metrics) {
@@ -41,6 +44,8 @@ public final class SegmentUploader implements AutoCloseable {
         this.metrics = metrics;
         this.executor = Executors.newFixedThreadPool(threads,
                 new ThreadFactoryBuilder().setNameFormat(name + "-upload-%d").setDaemon(true).build());
+        this.puts = Executors.newFixedThreadPool(threads,
+                new ThreadFactoryBuilder().setNameFormat(name + "-upload-put-%d").setDaemon(true).build());
     }
 
     /** Uploads {@code job}'s files, then hands what was written to {@code onDone} (on an upload thread). */
@@ -56,31 +61,33 @@ public final class SegmentUploader implements AutoCloseable {
     private FlushResult uploadWithRetries(FlushJob job) {
         long backoff = initialBackoffMs;
         for (int attempt = 1; !Thread.currentThread().isInterrupted(); attempt++) {
-            String object = "";
-            try {
-                long start = System.nanoTime();
-                SegmentFiles.Built built = files.build(job);
-                long builtAt = System.nanoTime();
-                boolean first = true;
-                for (Map.Entry<String, byte[]> file : built.files().entrySet()) {
-                    object = file.getKey();
-                    storage.put(file.getKey(), file.getValue());
-                    if (first) {
-                        Failpoints.reach(job.level() == SegmentLevel.L0 ? Failpoints.L0_UPLOADED : Failpoints.UPLOAD_PARTIAL);
-                        first = false;
-                    }
+            AtomicBoolean first = new AtomicBoolean(true);
+            WriteBehind.Put put = (path, bytes) -> {
+                try {
+                    storage.put(path, bytes);
+                } catch (Exception e) {
+                    throw new IOException("s3://" + storage.bucket() + "/" + path + ": " + e, e);
                 }
-                log.info("{}: flushed segment {} of channel {}: {} rows, {} bytes in {} files; build {} ms, upload {} ms",
-                        job.spec().getName(), job.segmentId(), job.channel(), built.result().rows(), built.result().bytes(),
-                        built.files().size(), (builtAt - start) / 1_000_000, (System.nanoTime() - builtAt) / 1_000_000);
-                return built.result();
+                if (first.getAndSet(false)) {
+                    Failpoints.reach(job.level() == SegmentLevel.L0 ? Failpoints.L0_UPLOADED : Failpoints.UPLOAD_PARTIAL);
+                }
+            };
+            try (WriteBehind writes = new WriteBehind(put, puts, 1)) {
+                long start = System.nanoTime();
+                FlushResult result = files.build(job, writes::put);
+                writes.await();
+                log.info("{}: flushed segment {} of channel {}: {} rows, {} bytes in {} files in {} ms", job.spec().getName(),
+                        job.segmentId(), job.channel(), result.rows(), result.bytes(), result.insertLogs().size()
+                                + result.deltaLogs().size() + (result.statsLog() == null ? 0 : 1),
+                        (System.nanoTime() - start) / 1_000_000);
+                return result;
             } catch (Exception e) {
                 if (Thread.currentThread().isInterrupted()) {
                     return null;
                 }
                 metrics.uploadFailed();
-                log.warn("cannot upload segment {} of channel {} of {} to s3://{}/{} (attempt {}): {}; retrying in {} ms",
-                        job.segmentId(), job.channel(), job.spec().getName(), storage.bucket(), object, attempt, e.toString(), backoff);
+                log.warn("cannot upload segment {} of channel {} of {} (attempt {}): {}; retrying in {} ms",
+                        job.segmentId(), job.channel(), job.spec().getName(), attempt, e.toString(), backoff);
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException interrupted) {
@@ -96,5 +103,7 @@ public final class SegmentUploader implements AutoCloseable {
     public void close() {
         executor.shutdownNow();
         MoreExecutors.shutdownAndAwaitTermination(executor, Duration.ofSeconds(10));
+        puts.shutdownNow();
+        MoreExecutors.shutdownAndAwaitTermination(puts, Duration.ofSeconds(10));
     }
 }

@@ -87,7 +87,7 @@ class SegmentRewriterTest {
     private record Rewrite(List<SegmentInfo> outputs, Map<String, byte[]> files, int spills, long dropped) {
     }
 
-    private Rewrite rewrite(CompactionType type, long memoryBytes, Path spillDir) {
+    private Rewrite rewrite(CompactionType type, long memoryBytes, Path spillDir) throws Exception {
         SegmentRewriter files = new SegmentRewriter(ROWS_PER_INSERT_LOG, 0.01, spillDir, memoryBytes);
         Map<String, byte[]> written = new TreeMap<>();
         CompactionTask task = task(type);
@@ -147,7 +147,7 @@ class SegmentRewriterTest {
     }
 
     @Test
-    void eachClusteredOutputRecordsTheRangeOfItsRows() {
+    void eachClusteredOutputRecordsTheRangeOfItsRows() throws Exception {
         Rewrite spilled = rewrite(CompactionType.CLUSTERING, 20 * BYTES_PER_ROW, dir.resolve("bounded"));
 
         assertThat(spilled.spills()).isGreaterThan(SegmentRewriter.MERGE_FAN_IN);

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.segflow.compaction.CompactionIo;
+import io.segflow.read.DecodedFiles;
 import io.segflow.schema.CompactionStatus;
 import io.segflow.schema.CompactionType;
 import io.segflow.schema.SegmentLevel;
@@ -51,6 +52,8 @@ class MetricsReferenceTest {
         metrics.uploadFailed();
         metrics.flushed(SegmentLevel.L1, 10, 100);
         metrics.streamThreadFailed();
+        metrics.channelStarted(1_000);
+        metrics.storeRestored("segments", 1_000);
         metrics.deadLettered(BadInputReason.values()[0]);
         metrics.backpressure(1_000);
         metrics.compactionBackpressure(0, () -> 2);
@@ -61,6 +64,7 @@ class MetricsReferenceTest {
         metrics.collected("orphan", 2);
         metrics.collectFailed();
         new CompactionIo(1_000_000_000, registry, Ticker.systemTicker()).charge(1_000);
+        new DecodedFiles(null, 1_000, registry);
 
         Set<String> timers = Arrays.stream(SegflowMeter.values()).filter(meter -> meter.type() == Meter.Type.TIMER)
                 .map(meter -> meter.prometheusName() + "_max").collect(Collectors.toSet());
