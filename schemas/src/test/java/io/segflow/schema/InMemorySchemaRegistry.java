@@ -50,6 +50,15 @@ public final class InMemorySchemaRegistry implements SchemaRegistryClient {
         return byId.get(id - 1);
     }
 
+    @Override
+    public synchronized RegisteredSchema latest(String subject) {
+        List<Integer> ids = subjects.get(subject);
+        if (ids == null) {
+            throw new SchemaRegistryException(404, SchemaRegistryException.SUBJECT_NOT_FOUND, "Subject " + subject + " not found");
+        }
+        return new RegisteredSchema(subject, ids.size(), ids.get(ids.size() - 1), schemaById(ids.get(ids.size() - 1)));
+    }
+
     private int add(Schema schema) {
         byId.add(schema);
         return byId.size();

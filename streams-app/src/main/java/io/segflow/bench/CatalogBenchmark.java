@@ -55,23 +55,25 @@ public final class CatalogBenchmark {
     }
 
     /** What was measured at one segment count. */
-    public record Point(int segments, int objects, Latency listing, Latency count, double gcListMs, double gcDecideMs, Restore local,
-                        Restore changelog) {
+    public record Point(int segments, int objects, double tickMs, Latency listing, Latency count, double gcListMs, double gcDecideMs,
+                        Restore local, Restore changelog) {
     }
 
     public record Result(int channels, List<Point> points) {
         public void print(PrintStream out) {
             out.printf("catalog: one collection of %d channel(s), dim %d, tiny segments, compaction off; at each segment count%n", channels,
                     DIM);
-            out.printf("  %8s %8s %12s %12s %10s %10s %14s %20s %22s%n", "segments", "objects", "listing p50", "count p50", "gc list",
-                    "gc decide", "start, local", "restore + start", "listed again after");
+            out.printf("  %8s %8s %9s %12s %12s %10s %10s %14s %20s %22s%n", "segments", "objects", "tick", "listing p50", "count p50",
+                    "gc list", "gc decide", "start, local", "restore + start", "listed again after");
             for (Point p : points) {
-                out.printf("  %,8d %,8d %9.1f ms %9.1f ms %7.1f ms %7.2f ms %12.3f s %8.3f + %.3f s %9.1f s / %.1f s%n", p.segments(),
-                        p.objects(), p.listing().p50(), p.count().p50(), p.gcListMs(), p.gcDecideMs(), p.local().channelStartSeconds(),
+                out.printf("  %,8d %,8d %6.2f ms %9.1f ms %9.1f ms %7.1f ms %7.2f ms %12.3f s %8.3f + %.3f s %9.1f s / %.1f s%n",
+                        p.segments(), p.objects(), p.tickMs(), p.listing().p50(), p.count().p50(), p.gcListMs(), p.gcDecideMs(),
+                        p.local().channelStartSeconds(),
                         p.changelog().storeRestoreSeconds(), p.changelog().channelStartSeconds(), p.local().listedSeconds(),
                         p.changelog().listedSeconds());
             }
-            out.printf("  start, local: a channel task opening on its local stores after a clean restart (segflow.channel.start);"
+            out.printf("  tick: the stream thread's mean punctuation while the collection grew (Streams' punctuate-latency-avg);"
+                    + " start, local: a channel task opening on its local stores after a clean restart (segflow.channel.start);"
                     + " restore + start: with the local state deleted, the longest changelog restore of a store (segflow.store.restore),"
                     + " then the task's start; listed again after: from the services answering to every segment listed (local /"
                     + " changelog), the group's rebalance included%n");
@@ -80,6 +82,7 @@ public final class CatalogBenchmark {
             double segments = (double) last.segments() / first.segments();
             out.printf("  from %,d to %,d segments (x%.1f), each measure grew by (linear growth: x%.1f):%n", first.segments(), last.segments(),
                     segments, segments);
+            growth(out, "tick", Point::tickMs, segments);
             growth(out, "segment listing", p -> p.listing().p50(), segments);
             growth(out, "count", p -> p.count().p50(), segments);
             growth(out, "gc list", Point::gcListMs, segments);
@@ -149,6 +152,8 @@ public final class CatalogBenchmark {
     private Point measure() throws Exception {
         List<SegmentDescription> segments = segments();
         progress.printf("measuring at %,d segments%n", segments.size());
+        double tickMs = app.meters().find("kafka.stream.thread.punctuate.latency.avg").tag("collection", spec.getName()).gauges().stream()
+                .mapToDouble(gauge -> gauge.value()).filter(Double::isFinite).max().orElse(Double.NaN);
         ApiClient api = new ApiClient(app.endpoints().http());
         String base = "/collections/" + spec.getName();
         Latency listing = ReadBenchmark.time(SAMPLES, () -> api.get(base + "/segments"));
@@ -179,7 +184,7 @@ public final class CatalogBenchmark {
         }
         Restore local = restore(false, segments.size());
         Restore changelog = restore(true, segments.size());
-        return new Point(segments.size(), objects, listing, count, listMs, decideMs, local, changelog);
+        return new Point(segments.size(), objects, tickMs, listing, count, listMs, decideMs, local, changelog);
     }
 
     /** Restarts the instance and times it until every segment is listed again. */

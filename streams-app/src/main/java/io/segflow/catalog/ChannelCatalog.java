@@ -34,6 +34,8 @@ public final class ChannelCatalog {
     private final Publisher publisher;
     private final Map<Long, SegmentInfo> byId = new TreeMap<>();
     private final Map<SegmentState, Set<Long>> byState = new EnumMap<>(SegmentState.class);
+    /** Copies of the Flushed and Dropped segments, made again only after one of them changes; null until asked for. */
+    private List<SegmentInfo> settled;
 
     public ChannelCatalog(KeyValueStore<Long, SegmentInfo> store, Publisher publisher) {
         this.store = store;
@@ -76,7 +78,9 @@ public final class ChannelCatalog {
         } else {
             SegmentTransitions.check(next.getId(), current.getState(), next.getState());
             byState.get(current.getState()).remove(current.getId());
+            settledChanged(current.getState());
         }
+        settledChanged(next.getState());
         index(next);
         store.put(next.getId(), next);
         if (next.getState() == SegmentState.FLUSHED || next.getState() == SegmentState.DROPPED) {
@@ -92,6 +96,7 @@ public final class ChannelCatalog {
         SegmentTransitions.checkForget(id, current.getState());
         byId.remove(id);
         byState.get(current.getState()).remove(id);
+        settledChanged(current.getState());
         store.delete(id);
         publisher.publish(id, null);
     }
@@ -99,6 +104,30 @@ public final class ChannelCatalog {
     private void index(SegmentInfo segment) {
         byId.put(segment.getId(), segment);
         byState.get(segment.getState()).add(segment.getId());
+        settledChanged(segment.getState());
+    }
+
+    private void settledChanged(SegmentState state) {
+        if (state == SegmentState.FLUSHED || state == SegmentState.DROPPED) {
+            settled = null;
+        }
+    }
+
+    /**
+     * The Flushed and Dropped segments (what garbage collection and the compaction backpressure
+     * weigh), by state then id. Copied once per change of one of them, not per call: growing
+     * segments change at every checkpoint, settled ones only at a flush, a commit or a collection,
+     * and a channel may hold thousands. The copies are shared: read them, never change them.
+     */
+    public List<SegmentInfo> settled() {
+        if (settled == null) {
+            List<SegmentInfo> copies = new ArrayList<>();
+            for (SegmentState state : List.of(SegmentState.FLUSHED, SegmentState.DROPPED)) {
+                byState.get(state).forEach(id -> copies.add(copy(byId.get(id))));
+            }
+            settled = List.copyOf(copies);
+        }
+        return settled;
     }
 
     /** A copy of segment {@code id}'s metadata, if the catalog holds it. */

@@ -1,7 +1,7 @@
 package io.segflow.dlq;
 
+import io.segflow.schema.serde.DeadLetterHeaders;
 import io.segflow.collection.CollectionTopics;
-import io.segflow.ingest.DeadLetters;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.schema.serde.BadInputReason;
@@ -107,7 +107,7 @@ public final class DlqReplay {
                         continue;
                     }
                     read++;
-                    String reason = header(record.headers(), DeadLetters.REASON);
+                    String reason = header(record.headers(), DeadLetterHeaders.REASON);
                     if (replaying.contains(reason)) {
                         sends.add(toChannel(spec, record));
                         replayed.merge(reason, 1L, Long::sum);

@@ -145,7 +145,7 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
             compactions.trigger(spec, segments.minUnflushedRowPosition(), now);
             weighBacklog(now);
         }
-        gc.tick(() -> catalog.groups().settled(), this::beingWritten, now, this::collected);
+        gc.tick(catalog::settled, this::beingWritten, now, this::collected);
         step.afterTick();
     }
 
@@ -166,7 +166,7 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
 
     /** The compaction work the channel's ingest has caused, which its throttle weighs: at each seal check and after each result. */
     private void weighBacklog(long now) {
-        CompactionBackpressure.Work work = CompactionBackpressure.Work.of(compactions.backlog(), catalog.groups().settled(),
+        CompactionBackpressure.Work work = CompactionBackpressure.Work.of(compactions.backlog(), catalog.settled(),
                 step.bufferedDeletes(), ingest.spec().get().getTtlMs(), now);
         reclaimLagSeconds = work.reclaimLagMs() / 1000.0;
         throttle.update(work);

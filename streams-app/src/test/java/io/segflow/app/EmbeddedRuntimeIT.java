@@ -1,11 +1,11 @@
 package io.segflow.app;
 
+import io.segflow.schema.serde.DeadLetterHeaders;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.minio.BucketExistsArgs;
 import io.minio.MinioClient;
 import io.minio.errors.ErrorResponseException;
 import io.segflow.cli.SegflowCli;
-import io.segflow.ingest.DeadLetters;
 import io.segflow.produce.DmlProducer;
 import io.segflow.produce.SyntheticWorkload;
 import io.segflow.schema.CollectionSpec;
@@ -298,10 +298,10 @@ class EmbeddedRuntimeIT {
 
         List<ConsumerRecord<byte[], byte[]>> dead = readAll("crc_python.dlq", misrouted.size());
         assertThat(dead).hasSize(misrouted.size()).allSatisfy(record -> {
-            assertThat(header(record, DeadLetters.REASON)).isEqualTo("WRONG_CHANNEL");
-            String from = header(record, DeadLetters.PARTITION) + "/" + header(record, DeadLetters.OFFSET);
+            assertThat(header(record, DeadLetterHeaders.REASON)).isEqualTo("WRONG_CHANNEL");
+            String from = header(record, DeadLetterHeaders.PARTITION) + "/" + header(record, DeadLetterHeaders.OFFSET);
             assertThat(misrouted).containsKey(from);
-            assertThat(header(record, DeadLetters.EXPECTED_CHANNEL)).isEqualTo(String.valueOf(misrouted.get(from)));
+            assertThat(header(record, DeadLetterHeaders.EXPECTED_CHANNEL)).isEqualTo(String.valueOf(misrouted.get(from)));
         });
         assertThat(Http.metric(endpoints.http(), "segflow_dlq_records_total", "collection=crc_python", "reason=WRONG_CHANNEL"))
                 .isGreaterThanOrEqualTo(misrouted.size());

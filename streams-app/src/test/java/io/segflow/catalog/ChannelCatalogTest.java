@@ -67,6 +67,31 @@ class ChannelCatalogTest {
     }
 
     @Test
+    void theSettledSegmentsAreCopiedAgainOnlyWhenOneOfThemChanges() {
+        catalog.apply(CatalogChange.put(segment(1, SegmentLevel.L1, SegmentState.GROWING, 0)));
+        move(1, SegmentState.SEALED);
+        move(1, SegmentState.FLUSHING);
+        move(1, SegmentState.FLUSHED);
+        catalog.apply(CatalogChange.put(segment(2, SegmentLevel.L1, SegmentState.GROWING, 10)));
+        List<SegmentInfo> settled = catalog.settled();
+        assertThat(settled).extracting(SegmentInfo::getId).containsExactly(1L);
+
+        SegmentInfo growing = catalog.get(2).orElseThrow();
+        growing.setRows(99);
+        catalog.apply(CatalogChange.put(growing));
+        assertThat(catalog.settled()).as("a growing segment's checkpoint leaves them as they were").isSameAs(settled);
+
+        move(1, SegmentState.DROPPED);
+        assertThat(catalog.settled()).extracting(SegmentInfo::getState).containsExactly(SegmentState.DROPPED);
+        move(2, SegmentState.SEALED);
+        move(2, SegmentState.FLUSHING);
+        move(2, SegmentState.FLUSHED);
+        assertThat(catalog.settled()).extracting(SegmentInfo::getId).containsExactly(2L, 1L);
+        catalog.apply(CatalogChange.forget(1));
+        assertThat(catalog.settled()).extracting(SegmentInfo::getId).containsExactly(2L);
+    }
+
+    @Test
     void whatTheCatalogHandsOutIsACopy() {
         catalog.apply(CatalogChange.put(segment(1, SegmentLevel.L1, SegmentState.GROWING, 0)));
         SegmentInfo given = catalog.get(1).orElseThrow();

@@ -1,5 +1,6 @@
 package io.segflow.ingest;
 
+import io.segflow.schema.serde.DeadLetterHeaders;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.DeltaEntry;
 import io.segflow.schema.InMemorySchemaRegistry;
@@ -243,10 +244,10 @@ class CollectionTopologyTest {
 
         List<TestRecord<byte[], byte[]>> dead = ingest.deadLetters();
 
-        assertThat(dead).extracting(r -> header(r, DeadLetters.REASON))
+        assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON))
                 .containsExactly("NOT_WIRE_FORMAT", "UNKNOWN_PARTITION", "WRONG_VECTOR_LENGTH", "MISSING_PK");
-        assertThat(header(dead.get(0), DeadLetters.TOPIC)).isEqualTo("dlq.dml");
-        assertThat(header(dead.get(1), DeadLetters.OFFSET)).isEqualTo("1");
+        assertThat(header(dead.get(0), DeadLetterHeaders.TOPIC)).isEqualTo("dlq.dml");
+        assertThat(header(dead.get(1), DeadLetterHeaders.OFFSET)).isEqualTo("1");
         assertThat(header(dead.get(0), "trace")).isEqualTo("\u0001");
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not avro");
         assertThat(ingest.flushed()).singleElement().satisfies(s -> assertThat(s.getRows()).isEqualTo(1));
@@ -267,9 +268,9 @@ class CollectionTopologyTest {
         List<TestRecord<byte[], byte[]>> dead = ingest.deadLetters();
 
         assertThat(dead).hasSize(2).allSatisfy(r -> {
-            assertThat(header(r, DeadLetters.REASON)).isEqualTo("WRONG_CHANNEL");
-            assertThat(header(r, DeadLetters.PARTITION)).isEqualTo("0");
-            assertThat(header(r, DeadLetters.EXPECTED_CHANNEL)).isEqualTo("1");
+            assertThat(header(r, DeadLetterHeaders.REASON)).isEqualTo("WRONG_CHANNEL");
+            assertThat(header(r, DeadLetterHeaders.PARTITION)).isEqualTo("0");
+            assertThat(header(r, DeadLetterHeaders.EXPECTED_CHANNEL)).isEqualTo("1");
             assertThat(r.key()).isEqualTo(PrimaryKeys.encode(away));
         });
         assertThat(ingest.flushed()).filteredOn(s -> s.getLevel() == SegmentLevel.L1).singleElement()

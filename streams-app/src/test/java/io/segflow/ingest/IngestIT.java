@@ -1,5 +1,6 @@
 package io.segflow.ingest;
 
+import io.segflow.schema.serde.DeadLetterHeaders;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segflow.api.CollectionView;
 import io.segflow.app.SegflowApp;
@@ -301,7 +302,7 @@ class IngestIT {
 
             Map<String, String> dead = new HashMap<>();
             IngestAudit.readCommitted(services.bootstrapServers(), spec.getName() + ".dlq").forEach(r ->
-                    dead.put(header(r, DeadLetters.PARTITION) + "/" + header(r, DeadLetters.OFFSET), header(r, DeadLetters.REASON)));
+                    dead.put(header(r, DeadLetterHeaders.PARTITION) + "/" + header(r, DeadLetterHeaders.OFFSET), header(r, DeadLetterHeaders.REASON)));
             assertThat(dead).containsExactlyInAnyOrderEntriesOf(expectedDead);
             assertThat(Http.get(api + "/collections/fuzz/count").body().path("count").asLong()).isEqualTo(expectedRows);
             assertThat(Http.metric(api, "segflow_stream_thread_failures_total", "collection=fuzz")).isZero();

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,13 +30,25 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final String baseUrl;
+    /** The {@code Authorization} header's value, or null. */
+    private final String authorization;
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
 
     public RestSchemaRegistryClient(String baseUrl) {
+        this(baseUrl, null);
+    }
+
+    /**
+     * A client that authenticates with HTTP basic auth as {@code userInfo} ({@code user:password});
+     * null sends no credentials.
+     */
+    public RestSchemaRegistryClient(String baseUrl, String userInfo) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.authorization = userInfo == null ? null
+                : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
     }
 
@@ -82,6 +95,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         return schema;
     }
 
+    @Override
     public RegisteredSchema latest(String subject) {
         return toRegistered(send("GET", "/subjects/" + encode(subject) + "/versions/latest", null));
     }
@@ -131,6 +145,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         String url = baseUrl + path;
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
                 .header("Accept", CONTENT_TYPE + ", application/json");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         try {
             if (body == null) {
                 request.method(method, HttpRequest.BodyPublishers.noBody());

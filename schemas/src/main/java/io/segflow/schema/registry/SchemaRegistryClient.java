@@ -18,4 +18,11 @@ public interface SchemaRegistryClient {
      * @throws SchemaRegistryException with {@link SchemaRegistryException#isNotFound()} if there is none
      */
     Schema schemaById(int id);
+
+    /**
+     * The newest version registered under {@code subject}.
+     *
+     * @throws SchemaRegistryException with {@link SchemaRegistryException#isNotFound()} if the subject has none
+     */
+    RegisteredSchema latest(String subject);
 }

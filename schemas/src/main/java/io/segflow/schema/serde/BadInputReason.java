@@ -22,5 +22,9 @@ public enum BadInputReason {
      * The record is in a channel other than the one its key hashes to (murmur2, Kafka's default
      * partitioner): a producer partitioning some other way, such as librdkafka's CRC32 default.
      */
-    WRONG_CHANNEL
+    WRONG_CHANNEL,
+    /** From the Connect plugin: a record that is not a Debezium change event (no {@code op}, or an unknown one). */
+    NOT_A_CHANGE_EVENT,
+    /** From the Connect plugin: a vector column whose type or values cannot be read as float32 values. */
+    UNSUPPORTED_VECTOR
 }
