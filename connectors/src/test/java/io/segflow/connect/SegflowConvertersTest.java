@@ -1,5 +1,7 @@
 package io.segflow.connect;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.FieldSpec;
 import io.segflow.schema.InMemorySchemaRegistry;
@@ -21,11 +23,14 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -130,6 +135,43 @@ class SegflowConvertersTest {
         assertThatThrownBy(() -> converter.fromConnectData("items.dml", noOp, new Struct(noOp).put("pk", 1L)))
                 .isInstanceOf(DataException.class).hasMessageContaining("op");
         assertThatThrownBy(() -> converter.toConnectData("items.dml", new byte[] {1, 2})).isInstanceOf(DataException.class);
+    }
+
+    @Test
+    void theRegistryIsAskedWithTheBasicAuthCredentialsAsConfluentsConverterTakesThem() throws Exception {
+        List<String> authorizations = new CopyOnWriteArrayList<>();
+        String answer = latestAnswer("items.dml-value", dmlId, DmlSchemas.forCollection(SPEC));
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            byte[] body = answer.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort();
+            Map<Map<String, String>, String> expected = Map.of(
+                    Map.of(SegflowDmlConverter.SCHEMA_REGISTRY_URL, url, SegflowDmlConverter.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO",
+                            SegflowDmlConverter.BASIC_AUTH_USER_INFO, "cdc:secret"), "cdc:secret",
+                    Map.of(SegflowDmlConverter.SCHEMA_REGISTRY_URL, url.replace("http://", "http://ops:pw@")), "ops:pw");
+            for (Map.Entry<Map<String, String>, String> settings : expected.entrySet()) {
+                authorizations.clear();
+                SegflowDmlConverter configured = new SegflowDmlConverter();
+                configured.configure(settings.getKey(), false);
+                configured.fromConnectData("items.dml", DML, upsert(7));
+                assertThat(authorizations).containsExactly("Basic " + Base64.getEncoder().encodeToString(
+                        settings.getValue().getBytes(StandardCharsets.UTF_8)));
+            }
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /** The Schema Registry's answer to {@code GET /subjects/S/versions/latest}. */
+    private static String latestAnswer(String subject, int id, org.apache.avro.Schema schema) throws Exception {
+        return new ObjectMapper().writeValueAsString(Map.of("subject", subject, "version", 1, "id", id, "schema", schema.toString()));
     }
 
     @Test

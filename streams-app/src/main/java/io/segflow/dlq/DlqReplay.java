@@ -1,10 +1,10 @@
 package io.segflow.dlq;
 
-import io.segflow.schema.serde.DeadLetterHeaders;
 import io.segflow.collection.CollectionTopics;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.schema.serde.BadInputReason;
+import io.segflow.schema.serde.DeadLetterHeaders;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;

@@ -1,6 +1,5 @@
 package io.segflow.app;
 
-import io.segflow.schema.serde.DeadLetterHeaders;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.minio.BucketExistsArgs;
 import io.minio.MinioClient;
@@ -17,6 +16,7 @@ import io.segflow.schema.dml.DmlRecords;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.schema.registry.RestSchemaRegistryClient;
 import io.segflow.schema.serde.AvroWireSerializer;
+import io.segflow.schema.serde.DeadLetterHeaders;
 import io.segflow.schema.serde.RecordSource;
 import io.segflow.schema.serde.SerdeConfig;
 import io.segflow.testing.Http;

@@ -1,6 +1,5 @@
 package io.segflow.ingest;
 
-import io.segflow.schema.serde.DeadLetterHeaders;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.DeltaEntry;
 import io.segflow.schema.InMemorySchemaRegistry;
@@ -13,6 +12,7 @@ import io.segflow.schema.SegmentStats;
 import io.segflow.schema.TestCollections;
 import io.segflow.schema.dml.DmlRecords;
 import io.segflow.schema.dml.PrimaryKeys;
+import io.segflow.schema.serde.DeadLetterHeaders;
 import io.segflow.seal.SealReason;
 import io.segflow.storage.AvroFiles;
 import io.segflow.testing.InMemoryObjectStorage;

@@ -1,6 +1,5 @@
 package io.segflow.ingest;
 
-import io.segflow.schema.serde.DeadLetterHeaders;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segflow.api.CollectionView;
 import io.segflow.app.SegflowApp;
@@ -20,6 +19,7 @@ import io.segflow.schema.dml.DmlRecords;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.schema.serde.AvroWireSerializer;
 import io.segflow.schema.serde.BadInputException;
+import io.segflow.schema.serde.DeadLetterHeaders;
 import io.segflow.schema.serde.RecordSource;
 import io.segflow.app.ChildInstances;
 import io.segflow.testing.Http;
