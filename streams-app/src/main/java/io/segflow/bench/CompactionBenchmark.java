@@ -157,17 +157,22 @@ public final class CompactionBenchmark {
         long upserts = (long) (rows * upsertShare);
         progress.printf("deleting %,d rows and upserting %,d%n", deletes, upserts);
         try (DmlProducer producer = new DmlProducer(spec, Map.of("bootstrap.servers", app.endpoints().kafka()), registry)) {
-            while (deleted.cardinality() < deletes || upserted.cardinality() < upserts) {
+            // Counted here: BitSet.cardinality() walks the whole set, which at 10M keys made this loop quadratic.
+            long deletesSent = 0;
+            long upsertsSent = 0;
+            while (deletesSent < deletes || upsertsSent < upserts) {
                 int pk = random.nextInt((int) rows);
                 if (deleted.get(pk) || upserted.get(pk)) {
                     continue;
                 }
-                boolean delete = upserted.cardinality() >= upserts || (deleted.cardinality() < deletes && random.nextDouble() < deleteShare
+                boolean delete = upsertsSent >= upserts || (deletesSent < deletes && random.nextDouble() < deleteShare
                         / (deleteShare + upsertShare));
                 if (delete) {
+                    deletesSent++;
                     deleted.set(pk);
                     producer.send(new SyntheticWorkload.Event(DmlOp.DELETE, (long) pk, DmlSchemas.DEFAULT_PARTITION, null, Map.of()));
                 } else {
+                    upsertsSent++;
                     upserted.set(pk);
                     producer.send(new SyntheticWorkload.Event(DmlOp.UPSERT, (long) pk, DmlSchemas.DEFAULT_PARTITION,
                             pool[(pk + UPSERT_SHIFT) % pool.length], Map.of()));

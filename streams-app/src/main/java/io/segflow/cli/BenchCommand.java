@@ -94,7 +94,7 @@ final class BenchCommand {
         double deleted;
 
         @Option(names = "--searches", defaultValue = "50",
-                description = "Searches timed, and raw scans (default ${DEFAULT-VALUE}); each reads every live vector.")
+                description = "Counts, searches and raw scans timed, of each (default ${DEFAULT-VALUE}); each reads every live row.")
         int searches;
 
         @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
