@@ -53,6 +53,17 @@ public final class DecodedFiles {
         return (DeltaColumns) get(path, () -> DeltaColumns.of(files.get(path)));
     }
 
+    /** An entry of a reader's own (not a file) under {@code key}, if it is still held; weighed with the files. */
+    Weighted held(String key) {
+        return decoded.getIfPresent(key);
+    }
+
+    /** Holds {@code entry} under {@code key} against the same bound as the files, replacing what was there. */
+    void hold(String key, Weighted entry) {
+        held.addAndGet(entry.weight());
+        decoded.put(key, entry);
+    }
+
     /** The primary-key bloom filter of a stats log. */
     BloomFilter<byte[]> bloom(String path) {
         return ((Bloom) get(path, () -> {
