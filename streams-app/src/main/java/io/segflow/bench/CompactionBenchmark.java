@@ -183,7 +183,7 @@ public final class CompactionBenchmark {
         app.flushes().flush(spec, Duration.ofMinutes(10));
         List<SegmentDescription> segments = app.segments().segments(name, false);
         long storedRows = rowSegments(segments).mapToLong(SegmentDescription::rows).sum();
-        ApiClient api = new ApiClient(app.endpoints().http());
+        ApiClient api = new ApiClient(app.endpoints().http(), ReadBenchmark.SCAN_TIMEOUT);
         checkCount(api, name, rows - deleted.cardinality());
         progress.println("timing search on the fragmented collection");
         Latency search = ReadBenchmark.search(api, name, pool, random, searches);
@@ -257,7 +257,7 @@ public final class CompactionBenchmark {
         List<StoredObject> objects = app.storage().list(name + "/");
         float[][] pool = IngestBenchmark.vectorPool(before.spec().getDim());
         verifyLiveRows(app.storage(), objects, before, pool);
-        ApiClient api = new ApiClient(app.endpoints().http());
+        ApiClient api = new ApiClient(app.endpoints().http(), ReadBenchmark.SCAN_TIMEOUT);
         checkCount(api, name, before.live());
         progress.println("timing search after convergence");
         Latency searchAfter = ReadBenchmark.search(api, name, pool, new SplittableRandom(13), searches);

@@ -32,6 +32,8 @@ public final class ReadBenchmark {
     public static final Map<String, String> SETTINGS = Map.of("seal.capacity.bytes", String.valueOf(1 << 20),
             "seal.check.interval.ms", "100");
     private static final int K = 10;
+    /** How long a benchmark waits for one answer: a first count of 10M rows decodes every file. */
+    static final Duration SCAN_TIMEOUT = Duration.ofMinutes(30);
     /** The raw scan holds at most this many vectors in its array (512 MB at dim 128), and scales its time to all live rows. */
     private static final int RAW_SCAN_MAX_ROWS = 1_000_000;
 
@@ -114,7 +116,7 @@ public final class ReadBenchmark {
             progress.println("flushing");
             app.flushes().flush(spec, Duration.ofMinutes(10));
             List<SegmentDescription> segments = app.segments().segments(name, false);
-            ApiClient api = new ApiClient(app.endpoints().http());
+            ApiClient api = new ApiClient(app.endpoints().http(), SCAN_TIMEOUT);
             String base = "/collections/" + name;
 
             long start = System.nanoTime();

@@ -17,14 +17,21 @@ import java.util.Optional;
  */
 public final class ApiClient {
     public static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     /** One connection pool and selector thread for every client of this JVM. */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
     private final String baseUrl;
+    private final Duration timeout;
 
     public ApiClient(String baseUrl) {
+        this(baseUrl, DEFAULT_TIMEOUT);
+    }
+
+    /** A client whose requests may take up to {@code timeout}: a benchmark's scans of millions of rows. */
+    public ApiClient(String baseUrl, Duration timeout) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
+        this.timeout = timeout;
     }
 
     /** The instance's address, {@code http://host:port}. */
@@ -51,7 +58,7 @@ public final class ApiClient {
     }
 
     private Optional<JsonNode> send(HttpRequest.Builder request, boolean notFoundIsEmpty) {
-        HttpRequest built = request.timeout(TIMEOUT).build();
+        HttpRequest built = request.timeout(timeout).build();
         try {
             HttpResponse<byte[]> response = HTTP.send(built, HttpResponse.BodyHandlers.ofByteArray());
             if (notFoundIsEmpty && response.statusCode() == 404) {

@@ -54,12 +54,12 @@ public final class DecodedFiles {
     }
 
     /** An entry of a reader's own (not a file) under {@code key}, if it is still held; weighed with the files. */
-    Weighted held(String key) {
+    Weighted entry(String key) {
         return decoded.getIfPresent(key);
     }
 
     /** Holds {@code entry} under {@code key} against the same bound as the files, replacing what was there. */
-    void hold(String key, Weighted entry) {
+    void keep(String key, Weighted entry) {
         held.addAndGet(entry.weight());
         decoded.put(key, entry);
     }

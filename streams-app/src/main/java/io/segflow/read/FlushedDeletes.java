@@ -34,7 +34,7 @@ final class FlushedDeletes {
     Map<ByteBuffer, Long> of(String collection, int channel, List<String> paths) {
         String key = "deletes:" + collection + "/" + channel;
         Set<String> wanted = Set.copyOf(paths);
-        Merged merged = (Merged) files.held(key);
+        Merged merged = (Merged) files.entry(key);
         if (merged != null && merged.paths().equals(wanted)) {
             return merged.newest();
         }
@@ -45,7 +45,7 @@ final class FlushedDeletes {
                 files.deltaLog(path).mergeInto(newest);
             }
         }
-        files.hold(key, new Merged(wanted, newest));
+        files.keep(key, new Merged(wanted, newest));
         return newest;
     }
 }
