@@ -9,7 +9,6 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.utils.AppInfoParser;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Field;
@@ -95,7 +94,7 @@ public class DebeziumToDml<R extends ConnectRecord<R>> implements Transformation
 
     @Override
     public String version() {
-        return AppInfoParser.getVersion();
+        return PluginVersion.VERSION;
     }
 
     @Override

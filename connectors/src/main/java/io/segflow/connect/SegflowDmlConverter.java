@@ -17,7 +17,6 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.types.Password;
-import org.apache.kafka.common.utils.AppInfoParser;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
@@ -93,7 +92,7 @@ public final class SegflowDmlConverter implements Converter, Versioned {
 
     @Override
     public String version() {
-        return AppInfoParser.getVersion();
+        return PluginVersion.VERSION;
     }
 
     @Override

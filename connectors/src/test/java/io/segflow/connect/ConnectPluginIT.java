@@ -110,7 +110,13 @@ class ConnectPluginIT {
         try (ConnectWorker worker = ConnectWorker.start(dir.resolve("worker-sink"), kafka, connector)) {
             JsonNode plugins = worker.get("/connector-plugins?connectorsOnly=false");
             Map<String, String> types = new HashMap<>();
-            plugins.forEach(p -> types.put(p.path("class").asText(), p.path("type").asText()));
+            Map<String, String> versions = new HashMap<>();
+            plugins.forEach(p -> {
+                types.put(p.path("class").asText(), p.path("type").asText());
+                versions.put(p.path("class").asText(), p.path("version").asText());
+            });
+            assertThat(versions.get(DebeziumToDml.class.getName())).as("the plugin's own version, from its manifest")
+                    .isEqualTo(System.getProperty("segflow.version"));
             assertThat(types).containsEntry(DebeziumToDml.class.getName(), "transformation")
                     .containsEntry(SegflowDmlConverter.class.getName(), "converter")
                     .containsEntry(SegflowKeyConverter.class.getName(), "converter");
