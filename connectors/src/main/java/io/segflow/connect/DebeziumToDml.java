@@ -74,6 +74,9 @@ public class DebeziumToDml<R extends ConnectRecord<R>> implements Transformation
                     "Where events that cannot become DML go, with segflow.error.* headers; empty: C.dlq.");
 
     private static final String DML_SCHEMA = "io.segflow.connect.Dml";
+    /** A delete's value has no scalars: one schema per key type, built once. */
+    private static final Schema DELETE_INT64 = dmlSchema(0L).build();
+    private static final Schema DELETE_STRING = dmlSchema("").build();
 
     private String topic;
     private String deadLetterTopic;
@@ -252,7 +255,7 @@ public class DebeziumToDml<R extends ConnectRecord<R>> implements Transformation
     }
 
     private static Schema deleteSchema(Object pk) {
-        return dmlSchema(pk).build();
+        return pk instanceof Long ? DELETE_INT64 : DELETE_STRING;
     }
 
     private static SchemaBuilder dmlSchema(Object pk) {
