@@ -14,6 +14,8 @@ import io.segflow.collection.CollectionService;
 import io.segflow.compaction.ManualCompaction;
 import io.segflow.dlq.DlqReplay;
 import io.segflow.http.HttpError;
+import io.segflow.imports.ImportRequest;
+import io.segflow.imports.ImportService;
 import io.segflow.ingest.FlushTimeoutException;
 import io.segflow.http.HttpRequest;
 import io.segflow.http.JsonHttpServer;
@@ -45,7 +47,9 @@ import java.util.concurrent.TimeoutException;
  * {@code POST /collections/{name}/flush}, {@code GET /collections/{name}/flushes/{id}},
  * {@code GET /collections/{name}/count}, {@code GET /collections/{name}/rows/{pk}},
  * {@code POST /collections/{name}/search}, {@code POST /collections/{name}/compact},
- * {@code GET /collections/{name}/compactions/{id}}, {@code POST /collections/{name}/dlq/replay} and
+ * {@code GET /collections/{name}/compactions/{id}}, {@code POST /collections/{name}/dlq/replay},
+ * {@code POST /collections/{name}/imports}, {@code GET /collections/{name}/imports},
+ * {@code GET /collections/{name}/imports/{id}} and
  * {@code GET /metrics}. Errors are JSON {@code {"error": "..."}} with 400, 404, 409, 503 or 504.
  */
 public final class ApiServer implements AutoCloseable {
@@ -56,7 +60,7 @@ public final class ApiServer implements AutoCloseable {
     /** What the API serves. */
     public record Services(CollectionService collections, HealthCheck health, CollectionPipelines pipelines, CollectionSegments segments,
                            FlushService flushes, ReadService reads, Compactions compactions, DlqReplay dlq, CollectionLag lag,
-                           PrometheusMeterRegistry meters) {
+                           ImportService imports, PrometheusMeterRegistry meters) {
     }
 
     private final JsonHttpServer http;
@@ -148,6 +152,18 @@ public final class ApiServer implements AutoCloseable {
             CollectionSpec spec = collections.get(request.pathParam("name"));
             ReplayRequest replay = request.body().length == 0 ? ReplayRequest.ALL : body(request, ReplayRequest.class);
             return services.dlq().replay(spec, replay.reasons(), replay.from());
+        });
+        http.route("POST", "/collections/{name}/imports", request -> {
+            String collection = collections.get(request.pathParam("name")).getName();
+            // 200 both times: a retried request with the same idempotency key gets the job the first one created.
+            return Map.of("importId", services.imports().submit(collection, body(request, ImportRequest.class)).getImportId());
+        });
+        http.route("GET", "/collections/{name}/imports", request -> services.imports()
+                .jobs(collections.get(request.pathParam("name")).getName()).stream().map(ImportView::of).toList());
+        http.route("GET", "/collections/{name}/imports/{id}", request -> {
+            String collection = collections.get(request.pathParam("name")).getName();
+            return ImportView.of(services.imports().job(collection, request.pathParam("id")).orElseThrow(() -> new HttpError(404,
+                    Map.of("error", "collection " + collection + " has no import " + request.pathParam("id")))));
         });
         http.route("GET", "/metrics", request -> new JsonHttpServer.Text(PROMETHEUS_TEXT, services.meters().scrape()));
     }

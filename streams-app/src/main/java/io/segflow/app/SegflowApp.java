@@ -21,6 +21,10 @@ import io.segflow.embedded.EmbeddedKafka;
 import io.segflow.embedded.EmbeddedS3;
 import io.segflow.ingest.ControlRecords;
 import io.segflow.ingest.FlushService;
+import io.segflow.ingest.IngestSettings;
+import io.segflow.imports.ImportParts;
+import io.segflow.imports.ImportService;
+import io.segflow.storage.SegmentFiles;
 import io.segflow.ingest.CollectionPipeline;
 import io.segflow.ingest.CollectionPipelines;
 import io.segflow.kafka.Topics;
@@ -75,6 +79,7 @@ public final class SegflowApp implements AutoCloseable {
     private CollectionService collections;
     private CollectionSegments segments;
     private FlushService flushes;
+    private ImportService imports;
     private CollectionPipelines pipelines;
     private ReadService reads;
     private final FilePins pins = new FilePins();
@@ -132,12 +137,16 @@ public final class SegflowApp implements AutoCloseable {
         String httpHost = config.getString(SegflowConfig.HTTP_HOST);
         int httpPort = config.getInt(SegflowConfig.HTTP_PORT);
         compactionIo = new CompactionIo(config.compaction().ioBytesPerSecond(), meters, Ticker.systemTicker());
+        ControlRecords control = own(new ControlRecords(topics.clientConfig()));
+        IngestSettings ingest = config.ingest();
+        imports = own(ImportService.open(topics, registry, catalog::get, new ImportParts(storage, registry, control,
+                new SegmentFiles(registry, ingest.seal().rowsPerInsertLog(), ingest.bloomFpp()),
+                ingest.seal().rowsPerInsertLog() * ingest.seal().maxInsertLogs()), config.imports(), Clock.systemUTC()));
         CollectionPipeline.Environment env = new CollectionPipeline.Environment(topics.clientConfig(), config.streamsStateDir(),
                 config.getShort(SegflowConfig.TOPIC_REPLICATION_FACTOR), config.advertisedHttp(), registry, storage, meters,
-                config.ingest(), config.compaction(), config.failover(), pins, compactionIo);
+                ingest, config.compaction(), config.failover(), pins, compactionIo, imports);
         pipelines = own(new CollectionPipelines(catalog, env, config.role()));
         pipelines.start();
-        ControlRecords control = own(new ControlRecords(topics.clientConfig()));
         flushes = new FlushService(pipelines, new Peers(JSON), control);
         segments = new CollectionSegments(pipelines, JSON);
         Compactions compactions = new Compactions(pipelines, JSON, control, Time.SYSTEM);
@@ -154,7 +163,7 @@ public final class SegflowApp implements AutoCloseable {
         LagMonitor lag = own(new LagMonitor(pipelines, offsets, config.lag(), meters, Time.SYSTEM));
         lag.start();
         ApiServer api = own(ApiServer.start(new ApiServer.Services(collections, health, pipelines, segments, flushes, reads, compactions,
-                new DlqReplay(topics.clientConfig()), new CollectionLag(pipelines, lag, JSON, Time.SYSTEM), meters),
+                new DlqReplay(topics.clientConfig()), new CollectionLag(pipelines, lag, JSON, Time.SYSTEM), imports, meters),
                 httpHost, httpPort));
         endpoints = new Endpoints(bootstrap, registryUrl, s3Endpoint, "http://" + httpHost + ":" + api.port());
     }
@@ -183,6 +192,10 @@ public final class SegflowApp implements AutoCloseable {
 
     public FlushService flushes() {
         return flushes;
+    }
+
+    public ImportService imports() {
+        return imports;
     }
 
     public ReadService reads() {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, CollectionCommand.class, ProduceCommand.class, FlushCommand.class, StatusCommand.class,
                 ReadCommands.Count.class, ReadCommands.Get.class, ReadCommands.Search.class, CompactCommands.Compact.class,
                 CompactCommands.Status.class, DlqCommands.class, VerifyCommand.class, BenchCommand.class,
-                ConfigReferenceCommand.class, MetricsReferenceCommand.class, LagCommand.class})
+                ConfigReferenceCommand.class, MetricsReferenceCommand.class, LagCommand.class, ImportCommands.Import.class,
+                ImportCommands.Imports.class})
 public final class SegflowCli implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SegflowCli.class);
 

@@ -4,6 +4,7 @@ import io.segflow.compaction.CompactionSettings;
 import io.segflow.ingest.FailoverSettings;
 import io.segflow.ingest.Role;
 import io.segflow.ingest.IngestSettings;
+import io.segflow.imports.ImportSettings;
 import io.segflow.lag.LagSettings;
 import io.segflow.schema.registry.CompatibilityLevel;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -54,7 +55,7 @@ public final class SegflowConfig extends AbstractConfig {
 
     private static final Range PORT = Range.between(0, 65535);
 
-    public static final ConfigDef DEFINITION = LagSettings.define(FailoverSettings.define(CompactionSettings.define(IngestSettings.define(new ConfigDef()
+    public static final ConfigDef DEFINITION = ImportSettings.define(LagSettings.define(FailoverSettings.define(CompactionSettings.define(IngestSettings.define(new ConfigDef()
             .define(DATA_DIR, Type.STRING, "./segflow-data", Importance.HIGH,
                     "Folder holding all embedded state: broker logs and S3 objects.")
             .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, "", Importance.HIGH,
@@ -107,7 +108,7 @@ public final class SegflowConfig extends AbstractConfig {
             .define(READ_CACHE_BYTES, Type.LONG, 1L << 30, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     "Bytes of segment files that reads keep on local disk (<data.dir>/read-cache), least recently used evicted first.")
             .define(READ_MEMORY_BYTES, Type.LONG, 1L << 30, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
-                    "Heap that reads keep segment files in, decoded into columns (an estimate), least recently used evicted first.")))));
+                    "Heap that reads keep segment files in, decoded into columns (an estimate), least recently used evicted first."))))));
 
     public SegflowConfig(Map<?, ?> props) {
         super(DEFINITION, props, false);
@@ -150,6 +151,10 @@ public final class SegflowConfig extends AbstractConfig {
 
     public Role role() {
         return Role.of(getString(Role.SETTING));
+    }
+
+    public ImportSettings imports() {
+        return ImportSettings.from(this);
     }
 
     public LagSettings lag() {

@@ -27,6 +27,11 @@ public final class Failpoints {
     /** Garbage collection has deleted one more object of a round, the others not yet; Dropped segments are not yet tombstoned. */
     public static final String GC_DELETED = "gc.deleted";
 
+    /** An import has written one more segment and sent its entry to the channel; the job goes on. */
+    public static final String IMPORT_SEGMENT = "import.segment";
+    /** An import has sent its commit to one more channel; the others (and the job's record) are not yet done. */
+    public static final String IMPORT_COMMITTING = "import.committing";
+
     /** A channel task is about to take a DML record. Armed points here hang the stream thread rather than halt: see {@link #hang}. */
     public static final String DML_TAKEN = "dml.taken";
 

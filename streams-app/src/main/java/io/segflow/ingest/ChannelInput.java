@@ -8,7 +8,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * What a channel task reads, typed by the deserializer of the source it came from: from
- * {@code C.dml} a DML record, a flush barrier or a manual compaction request; from
+ * {@code C.dml} a DML record, a flush barrier, a manual compaction request or an import's marker; from
  * {@code C.compaction-results} a result for the channel's {@link ChannelCompactions coordinator}.
  */
 public sealed interface ChannelInput {
@@ -22,6 +22,10 @@ public sealed interface ChannelInput {
 
     /** A manual compaction request, planned by the channels it covers. */
     record Manual(ManualCompaction request) implements ChannelInput {
+    }
+
+    /** A bulk import's marker: its begin, one of its segments, its commit or abort. */
+    record Import(ImportMarkers.Marker marker) implements ChannelInput {
     }
 
     /** A report of the compaction stream; null if it could not be decoded. */
@@ -39,7 +43,8 @@ public sealed interface ChannelInput {
             @Override
             public ChannelInput deserialize(String topic, Headers headers, byte[] data) {
                 ChannelInput control = FlushBarrier.flushId(headers).<ChannelInput>map(Barrier::new)
-                        .or(() -> CompactionRequests.request(headers).map(Manual::new)).orElse(null);
+                        .or(() -> CompactionRequests.request(headers).map(Manual::new))
+                        .or(() -> ImportMarkers.marker(headers, data).map(Import::new)).orElse(null);
                 return control != null ? control : new Dml(data);
             }
         };

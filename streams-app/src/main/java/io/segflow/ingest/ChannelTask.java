@@ -51,6 +51,7 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
     private SegmentWriter segments;
     private IngestStep step;
     private ChannelCompactions compactions;
+    private ChannelImports imports;
     private GarbageCollector gc;
     private ChannelFences.Fence fence;
     private KeyValueStore<String, Long> meta;
@@ -84,6 +85,8 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
         compactions = new ChannelCompactions(ingest.collection(), channel, parts.settings(), catalog,
                 context.getStateStore(IngestStores.COMPACTIONS), segments::allocateId, out::task);
         compactions.restore(now);
+        imports = new ChannelImports(channel, catalog, meta);
+        imports.restore();
         gc = new GarbageCollector(ingest.collection(), channel, parts.settings(), parts.storage(), parts.pins(), parts.gcIo(),
                 ingest.metrics(), now);
         ingest.metrics().reclaimLag(channel, () -> reclaimLagSeconds,
@@ -125,8 +128,11 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
         } else if (input instanceof ChannelInput.Manual manual) {
             step.passed(metadata.offset());
             if (manual.request().covers(channel)) {
-                compactions.request(manual.request(), ingest.spec().get(), segments.minUnflushedRowPosition(), now);
+                compactions.request(manual.request(), ingest.spec().get(), minUnwrittenRowPosition(), now);
             }
+        } else if (input instanceof ChannelInput.Import marker) {
+            step.passed(metadata.offset());
+            imports.apply(marker.marker(), metadata.offset(), now);
         } else if (input instanceof ChannelInput.Result result) {
             result(metadata.offset(), result.result(), now);
         }
@@ -142,11 +148,22 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
             if (blocking >= 0) {
                 step.sealGrowing(blocking, SealReason.RECLAIM_DEADLINE);
             }
-            compactions.trigger(spec, segments.minUnflushedRowPosition(), now);
+            compactions.trigger(spec, minUnwrittenRowPosition(), now);
             weighBacklog(now);
         }
         gc.tick(catalog::settled, this::beingWritten, now, this::collected);
+        if (channel == 0) {
+            ingest.imports().drive(ingest.collection(), now);
+        }
         step.afterTick();
+    }
+
+    /**
+     * The first position of a row not yet Flushed: in the row store, or of an import still open. L0
+     * deletes at or after it wait, as they must still meet those rows.
+     */
+    private long minUnwrittenRowPosition() {
+        return Math.min(segments.minUnflushedRowPosition(), imports.minOpenPosition());
     }
 
     /**
@@ -190,9 +207,10 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
         }
     }
 
-    /** Segments whose objects may be being written: not flushed yet, or outputs and L0 targets of an open compaction. */
+    /** Segments whose objects may be being written: not flushed yet, importing, or outputs and L0 targets of an open compaction. */
     private Set<Long> beingWritten() {
         Set<Long> writing = new HashSet<>(catalog.unflushedIds());
+        writing.addAll(imports.importingIds());
         writing.addAll(compactions.writing());
         return writing;
     }
@@ -225,6 +243,9 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
     public void close() {
         if (ticker != null) {
             ticker.cancel();
+        }
+        if (channel == 0) {
+            ingest.imports().release(ingest.collection());
         }
         if (step != null) {
             step.close();

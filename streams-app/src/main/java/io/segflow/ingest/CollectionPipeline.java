@@ -48,7 +48,7 @@ public final class CollectionPipeline implements AutoCloseable {
     public record Environment(Map<String, Object> clientConfig, Path stateDir, short replicationFactor, HostInfo self,
                               SchemaRegistryClient registry, ObjectStorage storage, MeterRegistry meters, IngestSettings settings,
                               CompactionSettings compaction, FailoverSettings failover, FilePins pins,
-                              CompactionIo compactionIo) {
+                              CompactionIo compactionIo, ImportDriver imports) {
     }
 
     private final String collection;
@@ -77,7 +77,7 @@ public final class CollectionPipeline implements AutoCloseable {
         this.gcIo = Executors.newSingleThreadExecutor(new ThreadFactoryBuilder().setNameFormat(collection + "-gc").setDaemon(true).build());
         CompactionParts parts = new CompactionParts(env.compaction(), env.storage(), env.pins(), gcIo);
         IngestContext context = new IngestContext(collection, spec, env.registry(), settings, uploader, metrics, flushes, replayConfig, fences,
-                parts);
+                parts, env.imports());
         this.application = new StreamsApplication(collection, applicationId(collection), CollectionTopology.ingest(context), env, metrics);
         this.streams = application.streams();
     }

@@ -4,6 +4,7 @@ import io.segflow.collection.CollectionTopics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -12,11 +13,12 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Future;
 
 /**
  * Writes control records (no key, no value, headers only) into channels of {@code C.dml}: flush
- * barriers and compaction requests, which each channel's task meets in order with its data.
+ * barriers, compaction requests and import markers, which each channel's task meets in order with its data.
  */
 public final class ControlRecords implements AutoCloseable {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
@@ -33,13 +35,22 @@ public final class ControlRecords implements AutoCloseable {
         this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** Writes a record with {@code headers} into each of {@code channels} and waits until all are acknowledged. */
-    public void send(String collection, Collection<Integer> channels, Headers headers) throws Exception {
-        List<Future<?>> sent = channels.stream().<Future<?>>map(channel -> producer.send(
-                new ProducerRecord<>(CollectionTopics.dml(collection), channel, null, null, null, headers))).toList();
-        for (Future<?> send : sent) {
-            send.get();
+    /** Writes a record with {@code headers} into each of {@code channels}, waits until all are acknowledged, and returns their offsets. */
+    public Map<Integer, Long> send(String collection, Collection<Integer> channels, Headers headers) throws Exception {
+        Map<Integer, Future<RecordMetadata>> sent = new TreeMap<>();
+        for (int channel : channels) {
+            sent.put(channel, producer.send(new ProducerRecord<>(CollectionTopics.dml(collection), channel, null, null, null, headers)));
         }
+        Map<Integer, Long> offsets = new TreeMap<>();
+        for (Map.Entry<Integer, Future<RecordMetadata>> send : sent.entrySet()) {
+            offsets.put(send.getKey(), send.getValue().get().offset());
+        }
+        return offsets;
+    }
+
+    /** Writes a record with {@code headers} and {@code value} into {@code channel} and waits until it is acknowledged. */
+    public void send(String collection, int channel, Headers headers, byte[] value) throws Exception {
+        producer.send(new ProducerRecord<>(CollectionTopics.dml(collection), channel, null, null, value, headers)).get();
     }
 
     @Override

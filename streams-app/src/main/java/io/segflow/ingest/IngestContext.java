@@ -16,9 +16,10 @@ import java.util.function.Supplier;
  * @param replayConfig Kafka client settings (with the application's group id) to replay unflushed rows from {@code C.dml}
  * @param fences       what the tasks tell readers of their stores
  * @param compaction   compaction and garbage collection parts
+ * @param imports      runs the collection's import jobs beside channel 0's task
  */
 public record IngestContext(String collection, Supplier<CollectionSpec> spec, SchemaRegistryClient registry,
                             IngestSettings settings, SegmentUploader uploader, IngestMetrics metrics, FlushTracker flushes,
                             Map<String, Object> replayConfig, ChannelFences fences,
-                            CompactionParts compaction) {
+                            CompactionParts compaction, ImportDriver imports) {
 }

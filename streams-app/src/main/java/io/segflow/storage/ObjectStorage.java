@@ -1,5 +1,7 @@
 package io.segflow.storage;
 
+import java.io.InputStream;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -15,6 +17,12 @@ public interface ObjectStorage extends AutoCloseable {
 
     /** The bytes of {@code object}; a {@link StorageException} if it cannot be read. */
     byte[] get(String object);
+
+    /** A stream of {@code object}'s bytes, read as they arrive (for files too large to hold); the caller closes it. */
+    InputStream open(String object);
+
+    /** Writes {@code size} bytes read from {@code in} as {@code object}, in parts if it is large, without holding it in memory. */
+    void upload(String object, InputStream in, long size) throws Exception;
 
     /** The bytes of {@code object}, or empty if there is no such object. */
     Optional<byte[]> find(String object);

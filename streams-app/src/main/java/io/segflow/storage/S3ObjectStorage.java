@@ -9,6 +9,7 @@ import com.google.common.collect.ImmutableMultimap;
 import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
 import io.minio.RemoveObjectArgs;
+import io.minio.PutObjectArgs;
 import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
@@ -18,6 +19,7 @@ import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -118,6 +120,20 @@ public final class S3ObjectStorage implements ObjectStorage {
         } catch (Exception e) {
             throw new StorageException("cannot read s3://" + bucket + "/" + object + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public InputStream open(String object) {
+        try {
+            return client.getObject(GetObjectArgs.builder().bucket(bucket).object(object).build());
+        } catch (Exception e) {
+            throw new StorageException("cannot read s3://" + bucket + "/" + object + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void upload(String object, InputStream in, long size) throws Exception {
+        client.putObject(PutObjectArgs.builder().bucket(bucket).object(object).stream(in, size, -1).build());
     }
 
     /** The bytes of {@code object}, or empty if there is no such object. */

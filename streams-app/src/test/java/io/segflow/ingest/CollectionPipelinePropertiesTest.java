@@ -16,7 +16,7 @@ class CollectionPipelinePropertiesTest {
     private static Properties properties(Map<String, String> settings) {
         SegflowConfig config = ConfigLoader.load(null, Map.of(), settings);
         CollectionPipeline.Environment env = new CollectionPipeline.Environment(Map.of("bootstrap.servers", "broker:9092"), Path.of("state"),
-                (short) -1, config.advertisedHttp(), null, null, null, config.ingest(), config.compaction(), config.failover(), null, null);
+                (short) -1, config.advertisedHttp(), null, null, null, config.ingest(), config.compaction(), config.failover(), null, null, ImportDriver.NONE);
         return StreamsApplication.properties(CollectionPipeline.applicationId("c"), env);
     }
 

@@ -79,7 +79,7 @@ final class IngestDriver implements AutoCloseable {
         gcIo = Executors.newSingleThreadExecutor();
         CompactionParts compaction = new CompactionParts(config.compaction(), storage, new FilePins(), gcIo);
         IngestContext context = new IngestContext(spec.getName(), current::get, registry, ingest, uploader, metrics, flushes, Map.of(),
-                new ChannelFences(), compaction);
+                new ChannelFences(), compaction, ImportDriver.NONE);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test-" + spec.getName());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -4,6 +4,9 @@ import io.segflow.storage.ObjectStorage;
 import io.segflow.storage.StorageException;
 import io.segflow.storage.StoredObject;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +46,16 @@ public final class InMemoryObjectStorage implements ObjectStorage {
     @Override
     public Optional<byte[]> find(String object) {
         return Optional.ofNullable(objects.get(object)).map(stored -> stored.bytes().clone());
+    }
+
+    @Override
+    public InputStream open(String object) {
+        return new ByteArrayInputStream(get(object));
+    }
+
+    @Override
+    public void upload(String object, InputStream in, long size) throws IOException {
+        put(object, in.readNBytes((int) size));
     }
 
     @Override

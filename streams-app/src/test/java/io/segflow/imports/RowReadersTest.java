@@ -1,0 +1,144 @@
+package io.segflow.imports;
+
+import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.PkType;
+import io.segflow.schema.ScalarType;
+import io.segflow.schema.TestCollections;
+import io.segflow.testing.InMemoryObjectStorage;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.segflow.schema.TestCollections.field;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The file readers on files written here byte by byte; the integration test reads files written by NumPy and Python. */
+class RowReadersTest {
+    private final CollectionSpec spec = TestCollections.spec("imp", PkType.INT64, 2, field("price", ScalarType.DOUBLE),
+            field("tag", ScalarType.VARCHAR));
+    private final InMemoryObjectStorage storage = new InMemoryObjectStorage(() -> 0L);
+
+    private List<ImportRow> read(ImportFormat format, String path) throws Exception {
+        List<ImportRow> rows = new ArrayList<>();
+        try (RowReader reader = RowReaders.open(format, spec, storage, path)) {
+            for (ImportRow row = reader.next(); row != null; row = reader.next()) {
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    private void put(String path, String text) {
+        storage.put(path, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void jsonRowsComeWrappedInRowsOrOnePerLine() throws Exception {
+        put("w.json", "{\"rows\": [{\"pk\": 1, \"vector\": [0.5, 1], \"price\": 2.5, \"tag\": \"a\"},"
+                + " {\"pk\": 2, \"vector\": [1, 2]}]}");
+        put("l.json", "{\"pk\": 1, \"vector\": [0.5, 1], \"price\": 2.5, \"tag\": \"a\"}\n{\"pk\": 2, \"vector\": [1, 2]}\n");
+        for (String path : List.of("w.json", "l.json")) {
+            List<ImportRow> rows = read(ImportFormat.JSON, path);
+            assertThat(rows).extracting(ImportRow::pk).containsExactly(1L, 2L);
+            assertThat(rows.get(0).vector()).containsExactly(0.5f, 1f);
+            assertThat(rows.get(0).scalars()).containsEntry("price", 2.5).containsEntry("tag", "a");
+            assertThat(rows.get(1).scalars()).isEmpty();
+        }
+    }
+
+    @Test
+    void aJsonFileWhoseFirstRowHasAnUnknownFieldFailsWhenOpened() {
+        put("bad.json", "{\"rows\": [{\"pk\": 1, \"vector\": [0.5, 1], \"colour\": \"red\"}]}");
+        assertThatThrownBy(() -> RowReaders.open(ImportFormat.JSON, spec, storage, "bad.json").close())
+                .isInstanceOf(ImportFileException.class).hasMessageContaining("bad.json").hasMessageContaining("'colour'");
+    }
+
+    @Test
+    void aBadRowLaterInTheFileNamesItsRowAndWhatIsWrong() {
+        put("late.json", "{\"pk\": 1, \"vector\": [0.5, 1]}\n{\"pk\": 2, \"vector\": [1, 2]}\n{\"pk\": 3, \"vector\": [1, 2, 3]}\n");
+        assertThatThrownBy(() -> read(ImportFormat.JSON, "late.json")).isInstanceOf(ImportFileException.class)
+                .hasMessage("late.json row 3: vector is not an array of 2 numbers (it has 3)");
+        put("pk.json", "{\"pk\": \"x\", \"vector\": [0.5, 1]}");
+        assertThatThrownBy(() -> read(ImportFormat.JSON, "pk.json")).hasMessage("pk.json row 1: pk \"x\" is not an int64");
+    }
+
+    @Test
+    void csvCellsAreTextTheVectorAJsonArrayAndAnEmptyCellNull() throws Exception {
+        put("r.csv", "pk,vector,price,tag\n1,\"[0.5, 1]\",2.5,a\n2,\"[1,2]\",,\n");
+        List<ImportRow> rows = read(ImportFormat.CSV, "r.csv");
+        assertThat(rows).extracting(ImportRow::pk).containsExactly(1L, 2L);
+        assertThat(rows.get(0).scalars()).containsEntry("price", 2.5).containsEntry("tag", "a");
+        assertThat(rows.get(1).vector()).containsExactly(1f, 2f);
+        assertThat(rows.get(1).scalars()).containsEntry("price", null);
+    }
+
+    @Test
+    void aCsvHeaderWithoutTheVectorFailsWhenOpened() {
+        put("h.csv", "pk,price\n1,2.5\n");
+        assertThatThrownBy(() -> RowReaders.open(ImportFormat.CSV, spec, storage, "h.csv").close())
+                .isInstanceOf(ImportFileException.class).hasMessage("h.csv: no 'vector' field");
+    }
+
+    /** An .npy file as NumPy's format 1.0 lays it out: magic, version, header length, a dict padded to 64 bytes, then C-order data. */
+    private static byte[] npy(String descr, String shape, byte[] data) {
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+        int headerLength = ((10 + dict.length() + 1 + 63) / 64) * 64 - 10;
+        String header = dict + " ".repeat(headerLength - dict.length() - 1) + "\n";
+        ByteBuffer file = ByteBuffer.allocate(10 + headerLength + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        file.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) headerLength);
+        file.put(header.getBytes(StandardCharsets.ISO_8859_1)).put(data);
+        return file.array();
+    }
+
+    private static byte[] littleEndian(int bytes, java.util.function.Consumer<ByteBuffer> fill) {
+        ByteBuffer data = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        fill.accept(data);
+        return data.array();
+    }
+
+    @Test
+    void aNumpyFolderIsReadInStepOneArrayPerField() throws Exception {
+        storage.put("n/pk.npy", npy("<i8", "(3,)", littleEndian(24, b -> b.putLong(7).putLong(8).putLong(9))));
+        storage.put("n/vector.npy", npy("<f4", "(3, 2)", littleEndian(24, b -> b.putFloat(1).putFloat(2).putFloat(3).putFloat(4)
+                .putFloat(5).putFloat(6))));
+        storage.put("n/price.npy", npy("<f8", "(3,)", littleEndian(24, b -> b.putDouble(0.5).putDouble(1.5).putDouble(2.5))));
+        storage.put("n/tag.npy", npy("<U2", "(3,)", littleEndian(24, b -> b.putInt('a').putInt(0).putInt('b').putInt('c')
+                .putInt(0x1F600).putInt(0))));
+        try (RowReader reader = RowReaders.open(ImportFormat.NPY, spec, storage, "n")) {
+            assertThat(reader.knownRows()).isEqualTo(3);
+        }
+        List<ImportRow> rows = read(ImportFormat.NPY, "n");
+        assertThat(rows).extracting(ImportRow::pk).containsExactly(7L, 8L, 9L);
+        assertThat(rows.get(2).vector()).containsExactly(5f, 6f);
+        assertThat(rows).extracting(r -> r.scalars().get("price")).containsExactly(0.5, 1.5, 2.5);
+        assertThat(rows).extracting(r -> r.scalars().get("tag")).containsExactly("a", "bc", new String(Character.toChars(0x1F600)));
+    }
+
+    @Test
+    void aNumpyVectorOfTheWrongDimensionFailsWhenOpened() {
+        storage.put("d/pk.npy", npy("<i8", "(1,)", littleEndian(8, b -> b.putLong(7))));
+        storage.put("d/vector.npy", npy("<f4", "(1, 3)", littleEndian(12, b -> b.putFloat(1).putFloat(2).putFloat(3))));
+        assertThatThrownBy(() -> RowReaders.open(ImportFormat.NPY, spec, storage, "d").close())
+                .isInstanceOf(ImportFileException.class).hasMessage("d/vector.npy: vectors of 3 dimensions; the collection's have 2");
+    }
+
+    @Test
+    void numpyArraysOfDifferentLengthsOrAMissingVectorFailWhenOpened() {
+        storage.put("m/pk.npy", npy("<i8", "(2,)", littleEndian(16, b -> b.putLong(7).putLong(8))));
+        assertThatThrownBy(() -> RowReaders.open(ImportFormat.NPY, spec, storage, "m").close()).hasMessage("m: no vector.npy in the folder");
+        storage.put("m/vector.npy", npy("<f4", "(1, 2)", littleEndian(8, b -> b.putFloat(1).putFloat(2))));
+        assertThatThrownBy(() -> RowReaders.open(ImportFormat.NPY, spec, storage, "m").close())
+                .hasMessage("m/vector.npy: 1 rows; m/pk.npy has 2");
+    }
+
+    @Test
+    void unknownFormatsAreRefusedByName() {
+        assertThatThrownBy(() -> ImportFormat.of("xml")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown import format 'xml': one of json, npy, csv");
+    }
+}
