@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.segflow.app.ChildInstances;
 import io.segflow.app.SegflowApp;
 import io.segflow.collection.CollectionDefinition;
+import io.segflow.compaction.CompactionSettings;
 import io.segflow.config.SegflowConfig;
 import io.segflow.failpoint.Failpoints;
 import io.segflow.produce.DmlProducer;
@@ -44,7 +45,7 @@ class ImportIT {
     private static final int DIM = 4;
     /** Small segments, so that an import writes several per channel. */
     private static final Map<String, String> SETTINGS = Map.of(ImportSettings.SEGMENT_BYTES, "20000", ImportSettings.PROGRESS_ROWS, "50",
-            "ingest.tick.ms", "100");
+            "ingest.tick.ms", "100", CompactionSettings.L0_AGE_MS, "1000", CompactionSettings.L0_INTERVAL_MS, "500");
 
     @TempDir
     static Path dir;
@@ -182,11 +183,16 @@ class ImportIT {
         await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(rows(collection, 6)).isEmpty());
         assertThat(rows(collection, 5)).hasSize(1);
         assertThat(count(collection)).isEqualTo(199);
-        // Compaction applies the delete to the imported segments, and keeps the earlier one away from them.
-        assertThat(Http.post(api + "/collections/" + collection + "/flush", "{}").status()).isEqualTo(200);
-        JsonNode compaction = Http.post(api + "/collections/" + collection + "/compact", "{}").body();
-        await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> Http.get(api + "/collections/" + collection + "/compactions/"
-                + compaction.path("compactionId").asText()).body().path("state").asText().equals("COMPLETED"));
+        // L0 compaction routes the later delete into the imported segment of its channel, and the earlier one into none.
+        int later = ImportSegments.channel(6L, 4);
+        int earlier = ImportSegments.channel(5L, 4);
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(segments(collection))
+                .filteredOn(s -> s.hasNonNull("importId") && !s.path("deltaLogPaths").isEmpty())
+                .extracting(s -> s.path("channel").asInt()).containsExactly(later));
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(segments(collection))
+                .filteredOn(s -> s.path("level").asText().equals("L0")).allSatisfy(s -> assertThat(s.path("state").asText()).isEqualTo("DROPPED")));
+        assertThat(segments(collection)).filteredOn(s -> s.path("channel").asInt() == earlier && s.hasNonNull("importId"))
+                .allSatisfy(s -> assertThat(s.path("deltaLogPaths")).isEmpty());
         assertThat(rows(collection, 6)).isEmpty();
         assertThat(rows(collection, 5)).hasSize(1);
         assertThat(count(collection)).isEqualTo(199);
@@ -221,13 +227,13 @@ class ImportIT {
 
         // A bad row deep in a file: segments were written and registered before it, and are dropped.
         StringBuilder late = new StringBuilder();
-        for (int pk = 0; pk < 400; pk++) {
-            late.append(pk == 350 ? "{\"pk\": 350, \"vector\": \"oops\"}" : "{\"pk\": " + pk + ", \"vector\": [1, 2, 3, 4]}").append('\n');
+        for (int pk = 0; pk < 4000; pk++) {
+            late.append(pk == 3500 ? "{\"pk\": 3500, \"vector\": \"oops\"}" : "{\"pk\": " + pk + ", \"vector\": [1, 2, 3, 4]}").append('\n');
         }
         app.storage().put("incoming/mismatch/late.json", late.toString().getBytes());
         JsonNode lateJob = finished(collection, submit(collection, "{\"files\": [\"incoming/mismatch/late.json\"], \"format\": \"json\"}"));
         assertThat(lateJob.path("state").asText()).isEqualTo("FAILED");
-        assertThat(lateJob.path("reason").asText()).startsWith("incoming/mismatch/late.json row 351: vector");
+        assertThat(lateJob.path("reason").asText()).startsWith("incoming/mismatch/late.json row 3501: vector");
         await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(segments(collection))
                 .as("the failed import's segments").filteredOn(s -> s.hasNonNull("importId")).isNotEmpty()
                 .allSatisfy(s -> assertThat(s.path("state").asText()).isIn("DROPPED")));
