@@ -10,6 +10,8 @@ public enum ImportFormat {
     JSON,
     /** A folder holding one {@code .npy} file per field. */
     NPY,
+    /** A Parquet file, the vector a list of float (as Milvus's BulkWriter writes it) or fixed-size binary. */
+    PARQUET,
     /** CSV with a header of field names, the vector a JSON array in its column. */
     CSV;
 

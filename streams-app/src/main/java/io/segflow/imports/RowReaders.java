@@ -41,6 +41,7 @@ public final class RowReaders {
                     }
                     yield NpyRows.open(path, spec, objects, storage::open);
                 }
+                case PARQUET -> ParquetRows.open(path, spec, storage, values);
             };
         } catch (ImportFileException e) {
             throw e;

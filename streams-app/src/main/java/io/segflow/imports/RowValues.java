@@ -77,6 +77,53 @@ final class RowValues {
         return new ImportRow(pk, vector, values);
     }
 
+    /**
+     * A row read as Java values (Parquet): pk a Long, Integer or string; scalars numbers, booleans
+     * or strings, converted to their fields' types.
+     */
+    ImportRow typed(String path, long row, Object pk, float[] vector, Map<String, Object> fields) throws ImportFileException {
+        Object key;
+        if (spec.getPkType() == PkType.INT64) {
+            if (!(pk instanceof Long || pk instanceof Integer)) {
+                throw new ImportFileException(path, row, "pk " + pk + " is not an int64");
+            }
+            key = ((Number) pk).longValue();
+        } else {
+            if (!(pk instanceof CharSequence text) || text.length() == 0) {
+                throw new ImportFileException(path, row, "pk " + pk + " is not a non-empty string");
+            }
+            key = text.toString();
+        }
+        if (vector == null || vector.length != spec.getDim()) {
+            throw new ImportFileException(path, row, "vector is not " + spec.getDim() + " numbers"
+                    + (vector == null ? "" : " (it has " + vector.length + ")"));
+        }
+        Map<String, Object> converted = new HashMap<>();
+        for (Map.Entry<String, Object> field : fields.entrySet()) {
+            ScalarType type = scalars.get(field.getKey());
+            if (type == null) {
+                throw new ImportFileException(path, row, "field '" + field.getKey() + "' is not in collection " + spec.getName());
+            }
+            converted.put(field.getKey(), field.getValue() == null ? null : typed(path, row, field.getKey(), type, field.getValue()));
+        }
+        return new ImportRow(key, vector, converted);
+    }
+
+    private static Object typed(String path, long row, String name, ScalarType type, Object value) throws ImportFileException {
+        Object converted = switch (type) {
+            case BOOL -> value instanceof Boolean ? value : null;
+            case INT32 -> value instanceof Integer ? value : null;
+            case INT64 -> value instanceof Long || value instanceof Integer ? ((Number) value).longValue() : null;
+            case FLOAT -> value instanceof Float || value instanceof Double ? ((Number) value).floatValue() : null;
+            case DOUBLE -> value instanceof Number number ? number.doubleValue() : null;
+            case VARCHAR -> value instanceof CharSequence text ? text.toString() : null;
+        };
+        if (converted == null) {
+            throw new ImportFileException(path, row, "field '" + name + "' is " + value + ", not a " + type);
+        }
+        return converted;
+    }
+
     Object pk(String path, long row, JsonNode value) throws ImportFileException {
         if (spec.getPkType() == PkType.INT64) {
             if (value.canConvertToExactIntegral() && value.canConvertToLong()) {

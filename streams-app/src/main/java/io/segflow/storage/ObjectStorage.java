@@ -21,6 +21,12 @@ public interface ObjectStorage extends AutoCloseable {
     /** A stream of {@code object}'s bytes, read as they arrive (for files too large to hold); the caller closes it. */
     InputStream open(String object);
 
+    /** The size of {@code object} in bytes; a {@link StorageException} if there is no such object. */
+    long size(String object);
+
+    /** A stream of {@code length} bytes of {@code object} from {@code offset} (an HTTP range read); the caller closes it. */
+    InputStream open(String object, long offset, long length);
+
     /** Writes {@code size} bytes read from {@code in} as {@code object}, in parts if it is large, without holding it in memory. */
     void upload(String object, InputStream in, long size) throws Exception;
 

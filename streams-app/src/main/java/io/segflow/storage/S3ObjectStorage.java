@@ -9,6 +9,7 @@ import com.google.common.collect.ImmutableMultimap;
 import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
 import io.minio.RemoveObjectArgs;
+import io.minio.StatObjectArgs;
 import io.minio.PutObjectArgs;
 import io.minio.Result;
 import io.minio.errors.ErrorResponseException;
@@ -128,6 +129,24 @@ public final class S3ObjectStorage implements ObjectStorage {
             return client.getObject(GetObjectArgs.builder().bucket(bucket).object(object).build());
         } catch (Exception e) {
             throw new StorageException("cannot read s3://" + bucket + "/" + object + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long size(String object) {
+        try {
+            return client.statObject(StatObjectArgs.builder().bucket(bucket).object(object).build()).size();
+        } catch (Exception e) {
+            throw new StorageException("cannot find s3://" + bucket + "/" + object + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public InputStream open(String object, long offset, long length) {
+        try {
+            return client.getObject(GetObjectArgs.builder().bucket(bucket).object(object).offset(offset).length(length).build());
+        } catch (Exception e) {
+            throw new StorageException("cannot read s3://" + bucket + "/" + object + " at " + offset + ": " + e.getMessage(), e);
         }
     }
 

@@ -157,11 +157,21 @@ class ImportIT {
             }
             first += 1_000;
         }
+        // Parquet, written through parquet-java's writer API as Milvus's BulkWriter lays it out (the vector a list of float).
+        app.storage().put("incoming/parquet/rows.parquet", ParquetFiles.milvusStyle(first, 3_000, DIM, 1_000));
+        JsonNode parquet = finished(collection, submit(collection, "{\"files\": [\"incoming/parquet/rows.parquet\"], \"format\": \"parquet\"}"));
+        assertThat(parquet.path("state").asText()).as(parquet.toString()).isEqualTo("COMPLETED");
+        assertThat(parquet.path("totalRows").asLong()).isEqualTo(3_000);
+        total += 3_000;
+        assertThat(count(collection)).isEqualTo(total);
+        JsonNode found = rows(collection, first + 2_345);
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).path("vector").get(3).floatValue()).isEqualTo(first + 2_345 + 1.5f);
         List<JsonNode> imported = segments(collection).stream().filter(s -> s.hasNonNull("importId")).toList();
         assertThat(imported).as("several segments per channel").hasSizeGreaterThan(8)
                 .allSatisfy(s -> assertThat(s.path("state").asText()).isEqualTo("FLUSHED"));
         JsonNode listed = Http.get(api + "/collections/" + collection + "/imports").body();
-        assertThat(iterable(listed)).hasSize(formats.size()).allSatisfy(j -> assertThat(j.path("state").asText()).isEqualTo("COMPLETED"));
+        assertThat(iterable(listed)).hasSize(formats.size() + 1).allSatisfy(j -> assertThat(j.path("state").asText()).isEqualTo("COMPLETED"));
     }
 
     @Test

@@ -137,8 +137,28 @@ class RowReadersTest {
     }
 
     @Test
+    void parquetWrittenAsMilvussBulkWriterWritesItReadsBackRowGroupByRowGroup() throws Exception {
+        storage.put("p.parquet", ParquetFiles.milvusStyle(0, 2_000, 2, 500));
+        try (RowReader reader = RowReaders.open(ImportFormat.PARQUET, spec, storage, "p.parquet")) {
+            assertThat(reader.knownRows()).isEqualTo(2_000);
+        }
+        List<ImportRow> rows = read(ImportFormat.PARQUET, "p.parquet");
+        assertThat(rows).hasSize(2_000);
+        assertThat(rows.get(1_234).pk()).isEqualTo(1_234L);
+        assertThat(rows.get(1_234).vector()).containsExactly(1_234f, 1_234.5f);
+        assertThat(rows.get(1_234).scalars()).containsEntry("price", 1_234 * 1.5);
+    }
+
+    @Test
+    void aParquetFileWithoutTheVectorFailsWhenOpened() throws Exception {
+        storage.put("nv.parquet", ParquetFiles.withoutVector(3));
+        assertThatThrownBy(() -> RowReaders.open(ImportFormat.PARQUET, spec, storage, "nv.parquet").close())
+                .isInstanceOf(ImportFileException.class).hasMessage("nv.parquet: no 'vector' field");
+    }
+
+    @Test
     void unknownFormatsAreRefusedByName() {
         assertThatThrownBy(() -> ImportFormat.of("xml")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown import format 'xml': one of json, npy, csv");
+                .hasMessage("unknown import format 'xml': one of json, npy, parquet, csv");
     }
 }

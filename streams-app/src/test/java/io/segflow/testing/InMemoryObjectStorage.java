@@ -54,6 +54,17 @@ public final class InMemoryObjectStorage implements ObjectStorage {
     }
 
     @Override
+    public long size(String object) {
+        return get(object).length;
+    }
+
+    @Override
+    public InputStream open(String object, long offset, long length) {
+        byte[] bytes = get(object);
+        return new ByteArrayInputStream(bytes, (int) offset, (int) Math.min(length, bytes.length - offset));
+    }
+
+    @Override
     public void upload(String object, InputStream in, long size) throws IOException {
         put(object, in.readNBytes((int) size));
     }
