@@ -139,9 +139,10 @@ public final class SegflowApp implements AutoCloseable {
         compactionIo = new CompactionIo(config.compaction().ioBytesPerSecond(), meters, Ticker.systemTicker());
         ControlRecords control = own(new ControlRecords(topics.clientConfig()));
         IngestSettings ingest = config.ingest();
-        imports = own(ImportService.open(topics, registry, catalog::get, new ImportParts(storage, registry, control,
+        imports = own(ImportService.open(topics, registry, catalog::get, new ImportParts(storage, control,
                 new SegmentFiles(registry, ingest.seal().rowsPerInsertLog(), ingest.bloomFpp()),
-                ingest.seal().rowsPerInsertLog() * ingest.seal().maxInsertLogs()), config.imports(), Clock.systemUTC()));
+                ingest.seal().rowsPerInsertLog() * ingest.seal().maxInsertLogs(), name -> segments.segments(name, false)), config.imports(),
+                Clock.systemUTC()));
         CollectionPipeline.Environment env = new CollectionPipeline.Environment(topics.clientConfig(), config.streamsStateDir(),
                 config.getShort(SegflowConfig.TOPIC_REPLICATION_FACTOR), config.advertisedHttp(), registry, storage, meters,
                 ingest, config.compaction(), config.failover(), pins, compactionIo, imports);

@@ -4,10 +4,12 @@ import io.segflow.bench.BackpressureBenchmark;
 import io.segflow.bench.CatalogBenchmark;
 import io.segflow.bench.CompactionBenchmark;
 import io.segflow.bench.FailoverBenchmark;
+import io.segflow.bench.ImportBenchmark;
 import io.segflow.bench.IngestBenchmark;
 import io.segflow.bench.ReadBenchmark;
 import io.segflow.compaction.CompactionSettings;
 import io.segflow.config.SegflowConfig;
+import io.segflow.imports.ImportFormat;
 import io.segflow.ingest.IngestSettings;
 import io.segflow.schema.CompactionType;
 import picocli.CommandLine.Command;
@@ -22,7 +24,7 @@ import java.util.concurrent.Callable;
 /** {@code segflow bench ...}: benchmarks on a {@link ScratchInstance}. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a fresh embedded default.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Read.class, BenchCommand.Compaction.class, BenchCommand.Failover.class,
-            BenchCommand.Backpressure.class, BenchCommand.Catalog.class})
+            BenchCommand.Backpressure.class, BenchCommand.Catalog.class, BenchCommand.Import.class})
 final class BenchCommand {
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -57,6 +59,35 @@ final class BenchCommand {
                  ScratchInstance.Joined second = instances == 2 ? instance.join(settings, "-Xmx" + Runtime.getRuntime().maxMemory()) : null) {
                 IngestBenchmark.run(instance.app(), instances, second == null ? () -> 0 : second::cpuSeconds, warmupRows, rows, dim, channels,
                         System.err).print(System.out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Import N rows from files in the bucket (written and uploaded first, not timed), then ingest the same rows"
+                    + " through Kafka in the same run: import rows/s and MB/s against ingest rows/s, CPU and heap.")
+    static final class Import implements Callable<Integer> {
+        @Option(names = "--rows", defaultValue = "1000000", description = "Rows to import (default ${DEFAULT-VALUE}).")
+        long rows;
+
+        @Option(names = "--warmup-rows", defaultValue = "200000",
+                description = "Rows imported (and ingested) before the timed runs, to warm the JIT up (default ${DEFAULT-VALUE}; 0: none).")
+        long warmupRows;
+
+        @Option(names = "--dim", defaultValue = "128", description = "Vector dimension (default ${DEFAULT-VALUE}).")
+        int dim;
+
+        @Option(names = "--format", defaultValue = "npy", description = "npy, parquet or json (default ${DEFAULT-VALUE}).")
+        String format;
+
+        @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Any setting of the instance under test.")
+        Map<String, String> settings = new HashMap<>();
+
+        @Override
+        public Integer call() throws Exception {
+            try (ScratchInstance instance = ScratchInstance.start("segflow-bench", settings)) {
+                ImportBenchmark.run(instance.app(), rows, dim, ImportFormat.of(format), warmupRows, System.err).print(System.out);
             }
             return 0;
         }

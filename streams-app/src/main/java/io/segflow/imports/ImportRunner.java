@@ -5,9 +5,7 @@ import io.segflow.ingest.ImportMarkers;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.ImportJob;
 import io.segflow.schema.ImportState;
-import io.segflow.schema.serde.AvroWireSerializer;
-import io.segflow.storage.WriteBehind;
-import org.apache.avro.generic.GenericRecord;
+import io.segflow.schema.SegmentState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +31,9 @@ import java.util.stream.IntStream;
  */
 final class ImportRunner {
     private static final Logger log = LoggerFactory.getLogger(ImportRunner.class);
+    private static final long COMMIT_POLL_MS = 50;
+    /** Segments encoded and put at once while the runner reads on: the cores, as a flush's uploads use them. */
+    private static final int BUILDERS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
     private final ImportJob start;
     private final Function<String, Optional<CollectionSpec>> specs;
@@ -110,6 +111,7 @@ final class ImportRunner {
                 parts.control().send(collection, channel, ImportMarkers.headers(job.getImportId(), ImportMarkers.Step.COMMIT), null);
                 Failpoints.reach(Failpoints.IMPORT_COMMITTING);
             }
+            awaitFlushed(job);
             job = record(ImportJobs.completed(job, clock.millis()));
             log.info("{}: import {} completed: {} rows", collection, job.getImportId(), job.getTotalRows());
         } catch (Cancelled e) {
@@ -126,15 +128,14 @@ final class ImportRunner {
     private ImportJob write(CollectionSpec spec, ImportFormat format, ImportJob job) throws Exception {
         String collection = job.getCollection();
         String id = job.getImportId();
-        ExecutorService putThread = Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "import-put-" + collection);
+        ExecutorService builders = Executors.newFixedThreadPool(BUILDERS, r -> {
+            Thread thread = new Thread(r, "import-build-" + collection);
             thread.setDaemon(true);
             return thread;
         });
-        try (WriteBehind writes = new WriteBehind(parts.storage()::put, putThread, 1)) {
-            ImportSegments segments = new ImportSegments(spec, id, job.getPartition(), ImportJobs.positions(job), parts.files(), writes,
-                    new AvroWireSerializer<GenericRecord>(parts.registry(), false), settings.segmentBytes(), parts.segmentRows(),
-                    job.getCreatedMs(), segment -> {
+        try {
+            ImportSegments segments = new ImportSegments(spec, id, job.getPartition(), ImportJobs.positions(job), parts.files(),
+                    parts.storage()::put, builders, BUILDERS, settings.segmentBytes(), parts.segmentRows(), job.getCreatedMs(), segment -> {
                         checkCancelled();
                         parts.control().send(collection, segment.getChannel(),
                                 ImportMarkers.headers(id, ImportMarkers.Step.SEGMENT), ImportMarkers.value(segment));
@@ -156,7 +157,26 @@ final class ImportRunner {
             segments.finish();
             return job;
         } finally {
-            putThread.shutdownNow();
+            builders.shutdownNow();
+        }
+    }
+
+    /**
+     * Waits until every channel has applied the commit: none of the job's segments is Importing,
+     * so a COMPLETED job's rows are visible to every read that follows.
+     */
+    private void awaitFlushed(ImportJob job) throws InterruptedException {
+        while (true) {
+            checkCancelled();
+            try {
+                if (parts.segments().apply(job.getCollection()).stream()
+                        .noneMatch(s -> job.getImportId().equals(s.importId()) && s.state().equals(SegmentState.IMPORTING.name()))) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                log.info("{}: import {}: cannot list the segments yet ({}); trying again", job.getCollection(), job.getImportId(), e.getMessage());
+            }
+            Thread.sleep(COMMIT_POLL_MS);
         }
     }
 

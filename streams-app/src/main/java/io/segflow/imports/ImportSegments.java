@@ -5,20 +5,29 @@ import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.SegmentLevel;
 import io.segflow.schema.SegmentState;
 import io.segflow.schema.dml.DmlRecords;
-import io.segflow.schema.dml.DmlSchemas;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.segment.FlushResult;
 import io.segflow.segment.StoredRow;
 import io.segflow.storage.FlushJob;
 import io.segflow.storage.SegmentFiles;
 import io.segflow.storage.WriteBehind;
-import org.apache.kafka.common.serialization.Serializer;
+import io.segflow.schema.serde.WireFormat;
+import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 /**
  * Routes a job's rows to channels by the producers' rule ({@code murmur2(pk) % channels}) and
@@ -38,10 +47,14 @@ public final class ImportSegments {
     private final String partition;
     private final Map<Integer, Long> positions;
     private final SegmentFiles files;
-    private final WriteBehind writes;
-    private final Serializer<GenericRecord> values;
+    private final WriteBehind.Put put;
+    private final ExecutorService builders;
+    private final Semaphore slots;
+    private final List<Future<?>> building = new ArrayList<>();
     private final DmlRecords records;
-    private final String topic;
+    private final GenericDatumWriter<GenericRecord> writer;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    private BinaryEncoder encoder;
     private final long segmentBytes;
     private final long segmentRows;
     private final long eventMs;
@@ -56,21 +69,23 @@ public final class ImportSegments {
 
     /**
      * @param positions the job's position in every channel
-     * @param writes    puts the files, overlapping with the encoding of the next ones
+     * @param put       writes a file to the bucket
+     * @param builders  encode and put the segments cut, {@code parallel} at most at a time, while the caller reads on
      * @param eventMs   the rows' event time: the job's creation, the same on every attempt
      */
     public ImportSegments(CollectionSpec spec, String importId, String partition, Map<Integer, Long> positions, SegmentFiles files,
-                          WriteBehind writes, Serializer<GenericRecord> values, long segmentBytes, long segmentRows, long eventMs,
+                          WriteBehind.Put put, ExecutorService builders, int parallel, long segmentBytes, long segmentRows, long eventMs,
                           Sink sink) {
         this.spec = spec;
         this.importId = importId;
         this.partition = partition;
         this.positions = positions;
         this.files = files;
-        this.writes = writes;
-        this.values = values;
+        this.put = put;
+        this.builders = builders;
+        this.slots = new Semaphore(parallel);
         this.records = new DmlRecords(spec);
-        this.topic = DmlSchemas.dmlTopic(spec.getName());
+        this.writer = new GenericDatumWriter<>(records.schema());
         this.segmentBytes = segmentBytes;
         this.segmentRows = segmentRows;
         this.eventMs = eventMs;
@@ -84,7 +99,7 @@ public final class ImportSegments {
 
     public void add(ImportRow row) throws Exception {
         int channel = channel(row.pk(), spec.getChannels());
-        byte[] value = values.serialize(topic, records.insert(row.pk(), partition, row.vector(), row.scalars()));
+        byte[] value = encode(records.insert(row.pk(), partition, row.vector(), row.scalars()));
         StoredRow stored = new StoredRow(positions.get(channel), eventMs, PrimaryKeys.encode(row.pk()), value);
         Buffer buffer = buffers.computeIfAbsent(channel, c -> new Buffer());
         buffer.rows.add(stored);
@@ -94,28 +109,78 @@ public final class ImportSegments {
         }
     }
 
-    /** Writes what every channel still holds. */
+    /**
+     * The row as a DML value in the wire format, under the collection's current DML schema id: the
+     * insert-log encoder then copies its fields over without decoding it.
+     */
+    private byte[] encode(GenericRecord record) throws IOException {
+        out.reset();
+        WireFormat.writeHeader(out, spec.getDmlSchemaId());
+        encoder = EncoderFactory.get().directBinaryEncoder(out, encoder);
+        writer.write(record, encoder);
+        encoder.flush();
+        return out.toByteArray();
+    }
+
+    /** Writes what every channel still holds, and returns once every segment is written and sent. */
     public void finish() throws Exception {
-        for (Map.Entry<Integer, Buffer> buffer : new HashMap<>(buffers).entrySet()) {
+        for (Map.Entry<Integer, Buffer> buffer : new TreeMap<>(buffers).entrySet()) {
             if (!buffer.getValue().rows.isEmpty()) {
                 write(buffer.getKey(), buffer.getValue());
             }
         }
+        for (Future<?> segment : building) {
+            waitFor(segment);
+        }
+        building.clear();
     }
 
+    /** Cuts the buffer into a segment, named here so that the names follow the rows' order, and builds it on a builder. */
     private void write(int channel, Buffer buffer) throws Exception {
         long position = positions.get(channel);
         long id = ImportIds.segmentId(position, buffer.rank++, channel);
         FlushJob job = new FlushJob(spec, channel, id, SegmentLevel.L1, List.copyOf(buffer.rows), List.of(), pk -> -1);
         buffer.rows.clear();
         buffer.bytes = 0;
-        FlushResult result = files.build(job, writes::put);
-        writes.await();
-        sink.written(SegmentInfo.newBuilder().setId(id).setCollection(spec.getName()).setChannel(channel).setPartition(partition)
+        slots.acquire();
+        try {
+            building.add(builders.submit(() -> {
+                try {
+                    build(job, position);
+                    return null;
+                } finally {
+                    slots.release();
+                }
+            }));
+        } catch (RuntimeException e) {
+            slots.release();
+            throw e;
+        }
+        // A failed segment stops the job at the next cut, not at the end.
+        for (Future<?> segment : building) {
+            if (segment.isDone()) {
+                waitFor(segment);
+            }
+        }
+        building.removeIf(Future::isDone);
+    }
+
+    private void build(FlushJob job, long position) throws Exception {
+        FlushResult result = files.build(job, put);
+        int channel = job.channel();
+        sink.written(SegmentInfo.newBuilder().setId(job.segmentId()).setCollection(spec.getName()).setChannel(channel).setPartition(partition)
                 .setLevel(SegmentLevel.L1).setState(SegmentState.IMPORTING).setRows(result.rows()).setBytes(result.bytes())
                 .setMinPosition(position).setMaxPosition(position).setMinPk(result.minPk()).setMaxPk(result.maxPk())
                 .setCreatedAtMs(eventMs).setLastWriteMs(eventMs).setSchemaVersion(result.schemaVersion())
                 .setInsertLogPaths(result.insertLogs()).setDeltaLogPaths(List.of()).setStatsLogPath(result.statsLog())
                 .setMinEventMs(result.minEventMs()).setMaxEventMs(result.maxEventMs()).setImportId(importId).build());
+    }
+
+    private static void waitFor(Future<?> segment) throws Exception {
+        try {
+            segment.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 }

@@ -9,15 +9,17 @@ import io.segflow.schema.SegmentState;
 import io.segflow.schema.TestCollections;
 import io.segflow.schema.dml.DmlSchemas;
 import io.segflow.schema.dml.PrimaryKeys;
-import io.segflow.schema.serde.AvroWireSerializer;
 import io.segflow.storage.AvroFiles;
 import io.segflow.storage.SegmentFiles;
-import io.segflow.storage.WriteBehind;
 import io.segflow.testing.InMemoryObjectStorage;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,15 +43,19 @@ class ImportSegmentsTest {
 
     private Written write(int rows, long segmentRows) throws Exception {
         InMemoryObjectStorage storage = new InMemoryObjectStorage(() -> 0L);
-        List<SegmentInfo> segments = new ArrayList<>();
-        try (WriteBehind writes = new WriteBehind(storage::put, Runnable::run, 0)) {
-            ImportSegments writer = new ImportSegments(spec, "job", "hot", POSITIONS, new SegmentFiles(registry, 1_000, 0.01), writes,
-                    new AvroWireSerializer<GenericRecord>(registry, false), Long.MAX_VALUE, segmentRows, 5_000, segments::add);
+        List<SegmentInfo> segments = new CopyOnWriteArrayList<>();
+        ExecutorService builders = Executors.newFixedThreadPool(2);
+        try {
+            ImportSegments writer = new ImportSegments(spec, "job", "hot", POSITIONS, new SegmentFiles(registry, 1_000, 0.01), storage::put,
+                    builders, 2, Long.MAX_VALUE, segmentRows, 5_000, segments::add);
             for (long pk = 0; pk < rows; pk++) {
                 writer.add(new ImportRow(pk, new float[] {pk, -pk}, Map.of("price", pk * 1.5)));
             }
             writer.finish();
+        } finally {
+            builders.shutdownNow();
         }
+        segments.sort(Comparator.comparingLong(SegmentInfo::getId));
         return new Written(segments, storage);
     }
 

@@ -1,69 +1,48 @@
 package io.segflow.imports;
 
+import io.segflow.bench.ImportFiles;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.parquet.avro.AvroParquetWriter;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Parquet files written with parquet-java's writer API, laid out as Milvus's BulkWriter writes
- * them: pk int64, the vector a list of float, scalars as plain columns (row {@code pk} has the
- * vector [pk, pk + 0.5, ...] and price pk * 1.5).
+ * Parquet files in memory, written with parquet-java's writer API laid out as Milvus's
+ * BulkWriter writes them: row {@code pk} has the vector [pk, pk + 0.5, ...] and price pk * 1.5.
  */
-public final class ParquetFiles {
+final class ParquetFiles {
     private ParquetFiles() {
     }
 
-    public static byte[] milvusStyle(long first, int rows, int dim, int rowsPerGroup) throws IOException {
-        Schema schema = SchemaBuilder.record("row").fields().requiredLong("pk").name("vector").type().array().items().floatType().noDefault()
-                .requiredDouble("price").endRecord();
-        List<GenericRecord> records = new ArrayList<>();
-        for (long pk = first; pk < first + rows; pk++) {
-            List<Float> vector = new ArrayList<>();
-            for (int i = 0; i < dim; i++) {
-                vector.add(pk + 0.5f * i);
-            }
-            GenericRecord record = new GenericData.Record(schema);
-            record.put("pk", pk);
-            record.put("vector", vector);
-            record.put("price", pk * 1.5);
-            records.add(record);
-        }
-        // Row groups of about rowsPerGroup rows: the writer cuts a group once its buffered size passes the limit.
-        return write(schema, records, (long) rowsPerGroup * (dim * 4 + 16));
-    }
-
-    public static byte[] withoutVector(int rows) throws IOException {
-        Schema schema = SchemaBuilder.record("row").fields().requiredLong("pk").endRecord();
-        List<GenericRecord> records = new ArrayList<>();
-        for (long pk = 0; pk < rows; pk++) {
-            GenericRecord record = new GenericData.Record(schema);
-            record.put("pk", pk);
-            records.add(record);
-        }
-        return write(schema, records, 1 << 20);
-    }
-
-    private static byte[] write(Schema schema, List<GenericRecord> records, long rowGroupBytes) throws IOException {
+    static byte[] milvusStyle(long first, int rows, int dim, int rowsPerGroup) throws IOException {
+        Schema schema = ImportFiles.rowSchema(true);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PlainParquetConfiguration conf = new PlainParquetConfiguration();
-        conf.set("parquet.avro.write-old-list-structure", "false");
-        try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(memory(bytes)).withSchema(schema).withConf(conf)
-                .withDataModel(GenericData.get())
-                .withCodecFactory(ParquetCodecs.INSTANCE)
-                .withCompressionCodec(CompressionCodecName.SNAPPY).withRowGroupSize(rowGroupBytes).withPageRowCountLimit(1_000).build()) {
-            for (GenericRecord record : records) {
+        // Row groups of about rowsPerGroup rows: the writer cuts a group once its buffered size passes the limit.
+        try (ParquetWriter<GenericRecord> writer = ImportFiles.parquetWriter(memory(bytes), schema, (long) rowsPerGroup * (dim * 4 + 16))) {
+            for (long pk = first; pk < first + rows; pk++) {
+                float[] vector = new float[dim];
+                for (int i = 0; i < dim; i++) {
+                    vector[i] = pk + 0.5f * i;
+                }
+                writer.write(ImportFiles.row(schema, pk, vector, pk * 1.5));
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    static byte[] withoutVector(int rows) throws IOException {
+        Schema schema = SchemaBuilder.record("row").fields().requiredLong("pk").endRecord();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ParquetWriter<GenericRecord> writer = ImportFiles.parquetWriter(memory(bytes), schema, 1 << 20)) {
+            for (long pk = 0; pk < rows; pk++) {
+                GenericRecord record = new GenericData.Record(schema);
+                record.put("pk", pk);
                 writer.write(record);
             }
         }

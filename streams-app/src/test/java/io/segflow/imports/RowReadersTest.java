@@ -1,5 +1,6 @@
 package io.segflow.imports;
 
+import io.segflow.bench.ImportFiles;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.PkType;
 import io.segflow.schema.ScalarType;
@@ -11,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static io.segflow.schema.TestCollections.field;
@@ -84,15 +86,11 @@ class RowReadersTest {
                 .isInstanceOf(ImportFileException.class).hasMessage("h.csv: no 'vector' field");
     }
 
-    /** An .npy file as NumPy's format 1.0 lays it out: magic, version, header length, a dict padded to 64 bytes, then C-order data. */
     private static byte[] npy(String descr, String shape, byte[] data) {
-        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
-        int headerLength = ((10 + dict.length() + 1 + 63) / 64) * 64 - 10;
-        String header = dict + " ".repeat(headerLength - dict.length() - 1) + "\n";
-        ByteBuffer file = ByteBuffer.allocate(10 + headerLength + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        file.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) headerLength);
-        file.put(header.getBytes(StandardCharsets.ISO_8859_1)).put(data);
-        return file.array();
+        byte[] header = ImportFiles.npyHeader(descr, shape);
+        byte[] file = Arrays.copyOf(header, header.length + data.length);
+        System.arraycopy(data, 0, file, header.length, data.length);
+        return file;
     }
 
     private static byte[] littleEndian(int bytes, java.util.function.Consumer<ByteBuffer> fill) {

@@ -1,0 +1,142 @@
+package io.segflow.bench;
+
+import io.segflow.app.SegflowApp;
+import io.segflow.fanout.SegmentDescription;
+import io.segflow.imports.ImportFormat;
+import io.segflow.imports.ImportRequest;
+import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.ImportJob;
+import io.segflow.schema.ImportState;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code segflow bench import}: the same rows imported from files in the bucket and ingested
+ * through Kafka, in one run on one instance. The import is timed from its submission to
+ * COMPLETED (the files already in the bucket, as a user's are); the ingest by {@link IngestBenchmark}.
+ */
+public final class ImportBenchmark {
+    /** What was measured. */
+    public record Result(long rows, int dim, ImportFormat format, long fileBytes, double uploadSeconds, double importSeconds,
+                         double cpuSeconds, Map<String, Double> threads, HeapPeak.Figures heap, IngestBenchmark.Result ingest) {
+        public void print(PrintStream out) {
+            double rate = rows / importSeconds;
+            out.printf("import: %,d rows, dim %d, format %s, %,.1f MB of files in the bucket (uploaded in %.1f s, not counted)%n", rows, dim,
+                    format.label(), fileBytes / 1e6, uploadSeconds);
+            out.printf("  submitted -> COMPLETED: %.2f s, %,.0f rows/s, %.1f MB/s of files%n", importSeconds, rate, fileBytes / importSeconds / 1e6);
+            out.printf("  CPU of the whole process: %.1f core-seconds, %.1f us per row%n", cpuSeconds, cpuSeconds / rows * 1e6);
+            threads.forEach((group, used) -> out.printf("    %-40s %5.1f%n", group, used));
+            out.printf("  %s%n", heap);
+            out.printf("  the same rows through Kafka (bench ingest, same run): %,.0f rows/s end to end%n", ingest.rowsPerSecond());
+            out.printf("  ratio import / ingest: %.2f (target >= 3)%n", rate / ingest.rowsPerSecond());
+        }
+    }
+
+    private ImportBenchmark() {
+    }
+
+    public static Result run(SegflowApp app, long rows, int dim, ImportFormat format, long warmupRows, PrintStream progress) throws Exception {
+        float[][] pool = IngestBenchmark.vectorPool(dim);
+        Path local = Files.createTempDirectory("segflow-bench-import");
+        try {
+            if (warmupRows > 0) {
+                progress.printf("warming up with an import of %,d rows%n", warmupRows);
+                timedImport(app, dim, format, warmupRows, pool, local.resolve("warmup"), progress);
+            }
+            ThreadCpu threadsAtStart = ThreadCpu.now();
+            IngestBenchmark.CpuTime cpuAtStart = IngestBenchmark.CpuTime.now();
+            Timed timed;
+            HeapPeak.Figures heap;
+            try (HeapPeak peak = new HeapPeak()) {
+                timed = timedImport(app, dim, format, rows, pool, local.resolve("timed"), progress);
+                heap = peak.figures();
+            }
+            double cpu = IngestBenchmark.CpuTime.now().since(cpuAtStart).processSeconds();
+            Map<String, Double> threads = ThreadCpu.now().since(threadsAtStart);
+            progress.printf("now the same rows through Kafka%n");
+            IngestBenchmark.Result ingest = IngestBenchmark.run(app, 1, () -> 0, warmupRows, rows, dim, 4, progress);
+            return new Result(rows, dim, format, timed.fileBytes(), timed.uploadSeconds(), timed.importSeconds(), cpu, threads, heap, ingest);
+        } finally {
+            try (Stream<Path> files = Files.walk(local)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    private record Timed(long fileBytes, double uploadSeconds, double importSeconds) {
+    }
+
+    /** Writes the files, uploads them, then times the import of them into a new collection and checks its rows. */
+    private static Timed timedImport(SegflowApp app, int dim, ImportFormat format, long rows, float[][] pool, Path local,
+                                     PrintStream progress) throws Exception {
+        String name = "bench_import_" + System.currentTimeMillis();
+        CollectionSpec spec = IngestBenchmark.createCollection(app, name, dim, 4);
+        Files.createDirectories(local);
+        Path file = switch (format) {
+            case NPY -> local.resolve("rows_npy");
+            case JSON -> local.resolve("rows.json");
+            case PARQUET -> local.resolve("rows.parquet");
+            case CSV -> throw new IllegalArgumentException("bench import writes npy, parquet or json");
+        };
+        progress.printf("writing %,d rows as %s%n", rows, format.label());
+        switch (format) {
+            case NPY -> ImportFiles.npy(file, rows, dim, pk -> pool[(int) (pk % pool.length)]);
+            case JSON -> ImportFiles.jsonLines(file, rows, pk -> pool[(int) (pk % pool.length)]);
+            case PARQUET -> ImportFiles.parquet(file, rows, dim, pk -> pool[(int) (pk % pool.length)]);
+            default -> throw new IllegalStateException();
+        }
+        long start = System.nanoTime();
+        String prefix = "bench-import/" + name + "/";
+        long bytes = upload(app, file, prefix);
+        double uploadSeconds = (System.nanoTime() - start) / 1e9;
+        String path = prefix + file.getFileName();
+        progress.printf("uploaded %,.1f MB in %.1f s; importing%n", bytes / 1e6, uploadSeconds);
+        start = System.nanoTime();
+        ImportJob job = app.imports().submit(name, new ImportRequest(List.of(path), format.label(), null, null));
+        while (job.getState() != ImportState.COMPLETED) {
+            if (job.getState() == ImportState.FAILED) {
+                throw new IllegalStateException("the import failed: " + job.getReason());
+            }
+            Thread.sleep(50);
+            job = app.imports().job(name, job.getImportId()).orElseThrow();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long imported = app.segments().segments(spec.getName(), false).stream().filter(s -> s.state().equals("FLUSHED"))
+                .mapToLong(SegmentDescription::rows).sum();
+        if (imported != rows) {
+            throw new IllegalStateException("the imported segments hold " + imported + " rows, not " + rows);
+        }
+        return new Timed(bytes, uploadSeconds, seconds);
+    }
+
+    private static long upload(SegflowApp app, Path file, String prefix) throws Exception {
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(file)) {
+            try (Stream<Path> listed = Files.list(file)) {
+                files.addAll(listed.sorted().toList());
+            }
+        } else {
+            files.add(file);
+        }
+        long bytes = 0;
+        for (Path each : files) {
+            String object = Files.isDirectory(file) ? prefix + file.getFileName() + "/" + each.getFileName() : prefix + each.getFileName();
+            long size = Files.size(each);
+            try (InputStream in = Files.newInputStream(each)) {
+                app.storage().upload(object, in, size);
+            }
+            bytes += size;
+        }
+        return bytes;
+    }
+}
