@@ -51,19 +51,11 @@ public final class ImportBenchmark {
                 progress.printf("warming up with an import of %,d rows%n", warmupRows);
                 timedImport(app, dim, format, warmupRows, pool, local.resolve("warmup"), progress);
             }
-            ThreadCpu threadsAtStart = ThreadCpu.now();
-            IngestBenchmark.CpuTime cpuAtStart = IngestBenchmark.CpuTime.now();
-            Timed timed;
-            HeapPeak.Figures heap;
-            try (HeapPeak peak = new HeapPeak()) {
-                timed = timedImport(app, dim, format, rows, pool, local.resolve("timed"), progress);
-                heap = peak.figures();
-            }
-            double cpu = IngestBenchmark.CpuTime.now().since(cpuAtStart).processSeconds();
-            Map<String, Double> threads = ThreadCpu.now().since(threadsAtStart);
+            Timed timed = timedImport(app, dim, format, rows, pool, local.resolve("timed"), progress);
             progress.printf("now the same rows through Kafka%n");
             IngestBenchmark.Result ingest = IngestBenchmark.run(app, 1, () -> 0, warmupRows, rows, dim, 4, progress);
-            return new Result(rows, dim, format, timed.fileBytes(), timed.uploadSeconds(), timed.importSeconds(), cpu, threads, heap, ingest);
+            return new Result(rows, dim, format, timed.fileBytes(), timed.uploadSeconds(), timed.importSeconds(), timed.cpuSeconds(),
+                    timed.threads(), timed.heap(), ingest);
         } finally {
             try (Stream<Path> files = Files.walk(local)) {
                 for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -73,10 +65,11 @@ public final class ImportBenchmark {
         }
     }
 
-    private record Timed(long fileBytes, double uploadSeconds, double importSeconds) {
+    private record Timed(long fileBytes, double uploadSeconds, double importSeconds, double cpuSeconds, Map<String, Double> threads,
+                         HeapPeak.Figures heap) {
     }
 
-    /** Writes the files, uploads them, then times the import of them into a new collection and checks its rows. */
+    /** Writes the files and uploads them, then times the import of them into a new collection (CPU and heap too) and checks its rows. */
     private static Timed timedImport(SegflowApp app, int dim, ImportFormat format, long rows, float[][] pool, Path local,
                                      PrintStream progress) throws Exception {
         String name = "bench_import_" + System.currentTimeMillis();
@@ -101,22 +94,31 @@ public final class ImportBenchmark {
         double uploadSeconds = (System.nanoTime() - start) / 1e9;
         String path = prefix + file.getFileName();
         progress.printf("uploaded %,.1f MB in %.1f s; importing%n", bytes / 1e6, uploadSeconds);
-        start = System.nanoTime();
-        ImportJob job = app.imports().submit(name, new ImportRequest(List.of(path), format.label(), null, null));
-        while (job.getState() != ImportState.COMPLETED) {
-            if (job.getState() == ImportState.FAILED) {
-                throw new IllegalStateException("the import failed: " + job.getReason());
+        ThreadCpu threadsAtStart = ThreadCpu.now();
+        IngestBenchmark.CpuTime cpuAtStart = IngestBenchmark.CpuTime.now();
+        HeapPeak.Figures heap;
+        double seconds;
+        try (HeapPeak peak = new HeapPeak()) {
+            start = System.nanoTime();
+            ImportJob job = app.imports().submit(name, new ImportRequest(List.of(path), format.label(), null, null));
+            while (job.getState() != ImportState.COMPLETED) {
+                if (job.getState() == ImportState.FAILED) {
+                    throw new IllegalStateException("the import failed: " + job.getReason());
+                }
+                Thread.sleep(50);
+                job = app.imports().job(name, job.getImportId()).orElseThrow();
             }
-            Thread.sleep(50);
-            job = app.imports().job(name, job.getImportId()).orElseThrow();
+            seconds = (System.nanoTime() - start) / 1e9;
+            heap = peak.figures();
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = IngestBenchmark.CpuTime.now().since(cpuAtStart).processSeconds();
+        Map<String, Double> threads = ThreadCpu.now().since(threadsAtStart);
         long imported = app.segments().segments(spec.getName(), false).stream().filter(s -> s.state().equals("FLUSHED"))
                 .mapToLong(SegmentDescription::rows).sum();
         if (imported != rows) {
             throw new IllegalStateException("the imported segments hold " + imported + " rows, not " + rows);
         }
-        return new Timed(bytes, uploadSeconds, seconds);
+        return new Timed(bytes, uploadSeconds, seconds, cpu, threads, heap);
     }
 
     private static long upload(SegflowApp app, Path file, String prefix) throws Exception {

@@ -25,6 +25,7 @@ final class ThreadCpu {
             Map.entry("pipeline's Kafka clients", Pattern.compile(".*StreamThread-\\d+-producer|.*-StateUpdater-\\d+|.*heartbeat-thread.*")),
             Map.entry("segment uploads (files, MinIO client)", Pattern.compile(".*-upload-(put-)?\\d+|Thread-\\d+|OkHttp.*|Okio.*")),
             Map.entry("S3 server", Pattern.compile("S3Proxy.*")),
+            Map.entry("bulk import (read, encode, put)", Pattern.compile("import-.*")),
             Map.entry("benchmark producer", Pattern.compile("main|kafka-producer-network-thread \\| producer-\\d+")));
     private static final String BROKER = "Kafka broker and the rest";
 

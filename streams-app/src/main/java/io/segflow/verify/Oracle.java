@@ -10,6 +10,7 @@ import io.segflow.ingest.CollectionPipeline;
 import io.segflow.produce.DmlProducer;
 import io.segflow.produce.SyntheticWorkload;
 import io.segflow.read.Metric;
+import io.segflow.storage.ObjectStorage;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.DmlOp;
 import io.segflow.schema.dml.DmlSchemas;
@@ -38,7 +39,7 @@ import java.util.stream.Collectors;
  * under a TTL) produced to a new collection of a running instance, an in-memory {@link LiveModel}
  * of what it leaves, and at checkpoints a comparison of count, get by key (vectors included) and
  * exact top-k search between the instances' HTTP APIs and the model. Any difference fails with the
- * seed, so the run can be replayed. The oracle knows the instances only by their endpoints, so
+ * seed, so the run can be replayed. A plan may put a bulk import in the middle of the workload. The oracle knows the instances only by their endpoints, so
  * they may run in this JVM or in others, and a test may start, stop or crash them meanwhile.
  */
 public final class Oracle {
@@ -51,8 +52,14 @@ public final class Oracle {
     private static final Duration UNAVAILABLE = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A workload: its seed, events, comparisons spread over it, and the key space. */
-    public record Plan(long seed, int events, int checkpoints, int keys) {
+    /**
+     * A workload: its seed, events, comparisons spread over it, the key space, and the rows of a
+     * bulk import run a third of the way through (0: none; the target must reach the bucket).
+     */
+    public record Plan(long seed, int events, int checkpoints, int keys, int importRows) {
+        public Plan(long seed, int events, int checkpoints, int keys) {
+            this(seed, events, checkpoints, keys, 0);
+        }
     }
 
     /**
@@ -87,9 +94,28 @@ public final class Oracle {
         default void midway() throws Exception {
         }
 
+        /** Writes an object into the deployment's bucket, for a plan with an import. */
+        default void put(String object, byte[] bytes) throws Exception {
+            throw new UnsupportedOperationException("this target cannot reach the bucket, so its plan cannot import");
+        }
+
         /** One instance, left alone. */
         static Target of(Endpoints endpoints) {
+            return of(endpoints, null);
+        }
+
+        /** One instance, left alone, and its bucket (null: none) for a plan with an import. */
+        static Target of(Endpoints endpoints, ObjectStorage bucket) {
             return new Target() {
+                @Override
+                public void put(String object, byte[] bytes) throws Exception {
+                    if (bucket == null) {
+                        Target.super.put(object, bytes);
+                    } else {
+                        bucket.put(object, bytes);
+                    }
+                }
+
                 @Override
                 public String kafka() {
                     return endpoints.kafka();
@@ -139,6 +165,11 @@ public final class Oracle {
                 if (i == plan.events() / 2) {
                     target.midway();
                 }
+                if (plan.importRows() > 0 && i == plan.events() / 3) {
+                    producer.flush();
+                    awaitCaughtUp(admin, spec);
+                    importRows(name, random, plan, model);
+                }
                 if (i % every == 0 || i == plan.events()) {
                     producer.flush();
                     awaitCaughtUp(admin, spec);
@@ -166,6 +197,42 @@ public final class Oracle {
             case UPSERT -> model.upsert(row);
         }
         producer.send(new SyntheticWorkload.Event(op, pk, partition, vector, Map.of("price", price)), ts);
+    }
+
+    /**
+     * A bulk import of rows (keys from the workload's space and beyond it, so some keys get a
+     * second row) between two events: every event before it is taken in, so the import's position
+     * comes after them all, and every later delete or upsert of a key applies to its imported row.
+     */
+    private void importRows(String collection, SplittableRandom random, Plan plan, LiveModel model) throws Exception {
+        StringBuilder lines = new StringBuilder();
+        List<LiveModel.Row> rows = new java.util.ArrayList<>();
+        long ts = System.currentTimeMillis();
+        for (int i = 0; i < plan.importRows(); i++) {
+            long pk = random.nextInt(plan.keys() * 2);
+            float[] vector = randomVector(random);
+            double price = Math.round(random.nextDouble(0, 1000) * 100) / 100.0;
+            rows.add(new LiveModel.Row(pk, PARTITIONS.get(1), vector, price, ts));
+            lines.append(JSON.writeValueAsString(Map.of("pk", pk, "vector", vector, "price", price))).append('\n');
+        }
+        String path = "oracle-imports/" + collection + "/rows.jsonl";
+        target.put(path, lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String id = api().post("/collections/" + collection + "/imports",
+                Map.of("files", List.of(path), "format", "json", "partition", PARTITIONS.get(1))).path("importId").asText();
+        long deadline = System.nanoTime() + UNAVAILABLE.toNanos() * 2;
+        while (true) {
+            JsonNode job = api().find("/collections/" + collection + "/imports/" + id).orElseGet(JSON::createObjectNode);
+            String state = job.path("state").asText();
+            if (state.equals("COMPLETED")) {
+                break;
+            }
+            if (state.equals("FAILED") || System.nanoTime() > deadline) {
+                throw new VerificationFailure(plan.seed(), "import " + id + " did not complete: " + job);
+            }
+            Thread.sleep(100);
+        }
+        rows.forEach(model::insert);
+        log.printf("oracle: imported %,d rows (import %s)%n", rows.size(), id);
     }
 
     /**

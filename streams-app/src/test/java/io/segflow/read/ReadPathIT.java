@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The read path against the oracle, on the embedded runtime in one JVM, with aggressive seal and L0 flush settings. */
+/**
+ * The read path against the oracle, on the embedded runtime in one JVM, with aggressive seal and
+ * L0 flush settings, and a bulk import in the middle of the workload.
+ */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ReadPathIT {
     @TempDir
@@ -40,7 +43,9 @@ class ReadPathIT {
     void everyAnswerEqualsTheModelOfTheDmlStream() throws Exception {
         long seed = Long.getLong("oracle.seed", ThreadLocalRandom.current().nextLong());
         System.out.println("oracle seed " + seed + " (replay with -Doracle.seed=" + seed + ")");
-        Oracle.Outcome outcome = new Oracle(Oracle.Target.of(app.endpoints()), System.out).run(new Oracle.Plan(seed, 4000, 6, 400));
+        // A bulk import of 300 rows a third of the way through: later deletes and upserts must reach its rows.
+        Oracle.Outcome outcome = new Oracle(Oracle.Target.of(app.endpoints(), app.storage()), System.out)
+                .run(new Oracle.Plan(seed, 4000, 6, 400, 300));
         assertThat(outcome.comparisons()).isGreaterThanOrEqualTo(6 * 24);
         assertThat(app.segments().segments(outcome.collection(), false))
                 .as("segments went through flushes, L1 and L0").anyMatch(s -> s.level().equals("L0") && s.state().equals("FLUSHED"))
