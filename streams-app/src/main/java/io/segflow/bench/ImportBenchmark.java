@@ -35,15 +35,19 @@ public final class ImportBenchmark {
             out.printf("  CPU of the whole process: %.1f core-seconds, %.1f us per row%n", cpuSeconds, cpuSeconds / rows * 1e6);
             threads.forEach((group, used) -> out.printf("    %-40s %5.1f%n", group, used));
             out.printf("  %s%n", heap);
-            out.printf("  the same rows through Kafka (bench ingest, same run): %,.0f rows/s end to end%n", ingest.rowsPerSecond());
-            out.printf("  ratio import / ingest: %.2f (target >= 3)%n", rate / ingest.rowsPerSecond());
+            if (ingest != null) {
+                out.printf("  the same rows through Kafka (bench ingest, same run): %,.0f rows/s end to end%n", ingest.rowsPerSecond());
+                out.printf("  ratio import / ingest: %.2f (target >= 3)%n", rate / ingest.rowsPerSecond());
+            }
         }
     }
 
     private ImportBenchmark() {
     }
 
-    public static Result run(SegflowApp app, long rows, int dim, ImportFormat format, long warmupRows, PrintStream progress) throws Exception {
+    /** @param compare whether to ingest the same rows through Kafka afterwards ({@link Result#ingest} null if not) */
+    public static Result run(SegflowApp app, long rows, int dim, ImportFormat format, long warmupRows, boolean compare, PrintStream progress)
+            throws Exception {
         float[][] pool = IngestBenchmark.vectorPool(dim);
         Path local = Files.createTempDirectory("segflow-bench-import");
         try {
@@ -52,8 +56,11 @@ public final class ImportBenchmark {
                 timedImport(app, dim, format, warmupRows, pool, local.resolve("warmup"), progress);
             }
             Timed timed = timedImport(app, dim, format, rows, pool, local.resolve("timed"), progress);
-            progress.printf("now the same rows through Kafka%n");
-            IngestBenchmark.Result ingest = IngestBenchmark.run(app, 1, () -> 0, warmupRows, rows, dim, 4, progress);
+            IngestBenchmark.Result ingest = null;
+            if (compare) {
+                progress.printf("now the same rows through Kafka%n");
+                ingest = IngestBenchmark.run(app, 1, () -> 0, warmupRows, rows, dim, 4, progress);
+            }
             return new Result(rows, dim, format, timed.fileBytes(), timed.uploadSeconds(), timed.importSeconds(), timed.cpuSeconds(),
                     timed.threads(), timed.heap(), ingest);
         } finally {

@@ -81,13 +81,17 @@ final class BenchCommand {
         @Option(names = "--format", defaultValue = "npy", description = "npy, parquet or json (default ${DEFAULT-VALUE}).")
         String format;
 
+        @Option(names = "--compare-ingest", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Ingest the same rows through Kafka afterwards and print the ratio (default); --no-compare-ingest: the import alone.")
+        boolean compare;
+
         @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Any setting of the instance under test.")
         Map<String, String> settings = new HashMap<>();
 
         @Override
         public Integer call() throws Exception {
             try (ScratchInstance instance = ScratchInstance.start("segflow-bench", settings)) {
-                ImportBenchmark.run(instance.app(), rows, dim, ImportFormat.of(format), warmupRows, System.err).print(System.out);
+                ImportBenchmark.run(instance.app(), rows, dim, ImportFormat.of(format), warmupRows, compare, System.err).print(System.out);
             }
             return 0;
         }
