@@ -15,6 +15,7 @@ import io.segflow.fanout.CollectionSegments;
 import io.segflow.collection.CollectionCatalog;
 import io.segflow.collection.CollectionDefinition;
 import io.segflow.collection.CollectionService;
+import io.segflow.collection.CollectionTopics;
 import io.segflow.config.SegflowConfig;
 import io.segflow.dlq.DlqReplay;
 import io.segflow.embedded.EmbeddedKafka;
@@ -138,10 +139,12 @@ public final class SegflowApp implements AutoCloseable {
         int httpPort = config.getInt(SegflowConfig.HTTP_PORT);
         compactionIo = new CompactionIo(config.compaction().ioBytesPerSecond(), meters, Ticker.systemTicker());
         ControlRecords control = own(new ControlRecords(topics.clientConfig()));
+        KafkaOffsets offsets = own(new KafkaOffsets(topics.admin(), topics.clientConfig()));
         IngestSettings ingest = config.ingest();
         imports = own(ImportService.open(topics, registry, catalog::get, new ImportParts(storage, control,
                 new SegmentFiles(registry, ingest.seal().rowsPerInsertLog(), ingest.bloomFpp()),
-                ingest.seal().rowsPerInsertLog() * ingest.seal().maxInsertLogs(), name -> segments.segments(name, false)), config.imports(),
+                ingest.seal().rowsPerInsertLog() * ingest.seal().maxInsertLogs(),
+                name -> offsets.committed(CollectionPipeline.applicationId(name), CollectionTopics.dml(name))), config.imports(),
                 Clock.systemUTC()));
         CollectionPipeline.Environment env = new CollectionPipeline.Environment(topics.clientConfig(), config.streamsStateDir(),
                 config.getShort(SegflowConfig.TOPIC_REPLICATION_FACTOR), config.advertisedHttp(), registry, storage, meters,
@@ -160,7 +163,6 @@ public final class SegflowApp implements AutoCloseable {
                 config.getLong(SegflowConfig.READ_CACHE_BYTES));
         reads = new ReadService(pipelines, collections, registry, new DecodedFiles(files, config.getLong(SegflowConfig.READ_MEMORY_BYTES), meters),
                 pins, JSON, Clock.systemUTC());
-        KafkaOffsets offsets = own(new KafkaOffsets(topics.admin(), topics.clientConfig()));
         LagMonitor lag = own(new LagMonitor(pipelines, offsets, config.lag(), meters, Time.SYSTEM));
         lag.start();
         ApiServer api = own(ApiServer.start(new ApiServer.Services(collections, health, pipelines, segments, flushes, reads, compactions,

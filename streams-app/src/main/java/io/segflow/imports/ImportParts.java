@@ -1,20 +1,23 @@
 package io.segflow.imports;
 
-import io.segflow.fanout.SegmentDescription;
 import io.segflow.ingest.ControlRecords;
 import io.segflow.storage.ObjectStorage;
 import io.segflow.storage.SegmentFiles;
 
-import java.util.List;
-import java.util.function.Function;
+import java.util.Map;
 
 /**
  * What import runners share.
  *
  * @param control     writes the jobs' markers into the channels
  * @param segmentRows an imported segment holds at most this many rows (its insert logs' count at seal)
- * @param segments    a collection's segments, from every instance: a job completes once its channels show its segments Flushed
+ * @param committed   per channel, the offset of {@code C.dml} the collection's ingest application has committed: a job
+ *                    completes once every channel's task has committed its commit marker (and its segments with it)
  */
-public record ImportParts(ObjectStorage storage, ControlRecords control, SegmentFiles files, long segmentRows,
-                          Function<String, List<SegmentDescription>> segments) {
+public record ImportParts(ObjectStorage storage, ControlRecords control, SegmentFiles files, long segmentRows, Committed committed) {
+    /** The ingest application's committed offsets of a collection's channels. */
+    @FunctionalInterface
+    public interface Committed {
+        Map<Integer, Long> offsets(String collection) throws Exception;
+    }
 }

@@ -5,7 +5,6 @@ import io.segflow.ingest.ImportMarkers;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.ImportJob;
 import io.segflow.schema.ImportState;
-import io.segflow.schema.SegmentState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -106,12 +106,14 @@ final class ImportRunner {
                 log.info("{}: import {} resumed at positions {}", collection, job.getImportId(), job.getPositions());
             }
             job = write(spec, format, job);
+            Map<Integer, Long> commits = new TreeMap<>();
             for (int channel : ImportJobs.positions(job).keySet()) {
                 checkCancelled();
-                parts.control().send(collection, channel, ImportMarkers.headers(job.getImportId(), ImportMarkers.Step.COMMIT), null);
+                commits.put(channel, parts.control().send(collection, channel,
+                        ImportMarkers.headers(job.getImportId(), ImportMarkers.Step.COMMIT), null));
                 Failpoints.reach(Failpoints.IMPORT_COMMITTING);
             }
-            awaitFlushed(job);
+            awaitCommitted(job, commits);
             job = record(ImportJobs.completed(job, clock.millis()));
             log.info("{}: import {} completed: {} rows", collection, job.getImportId(), job.getTotalRows());
         } catch (Cancelled e) {
@@ -162,19 +164,20 @@ final class ImportRunner {
     }
 
     /**
-     * Waits until every channel has applied the commit: none of the job's segments is Importing,
-     * so a COMPLETED job's rows are visible to every read that follows.
+     * Waits until every channel's task has committed its commit marker: the job's segments are
+     * Flushed in every channel's stores, so a COMPLETED job's rows are visible to every read after.
      */
-    private void awaitFlushed(ImportJob job) throws InterruptedException {
+    private void awaitCommitted(ImportJob job, Map<Integer, Long> commits) throws InterruptedException {
         while (true) {
             checkCancelled();
             try {
-                if (parts.segments().apply(job.getCollection()).stream()
-                        .noneMatch(s -> job.getImportId().equals(s.importId()) && s.state().equals(SegmentState.IMPORTING.name()))) {
+                Map<Integer, Long> committed = parts.committed().offsets(job.getCollection());
+                if (commits.entrySet().stream().allMatch(c -> committed.getOrDefault(c.getKey(), -1L) > c.getValue())) {
                     return;
                 }
-            } catch (RuntimeException e) {
-                log.info("{}: import {}: cannot list the segments yet ({}); trying again", job.getCollection(), job.getImportId(), e.getMessage());
+            } catch (Exception e) {
+                log.info("{}: import {}: cannot read the committed offsets yet ({}); trying again", job.getCollection(), job.getImportId(),
+                        e.getMessage());
             }
             Thread.sleep(COMMIT_POLL_MS);
         }

@@ -48,9 +48,9 @@ public final class ControlRecords implements AutoCloseable {
         return offsets;
     }
 
-    /** Writes a record with {@code headers} and {@code value} into {@code channel} and waits until it is acknowledged. */
-    public void send(String collection, int channel, Headers headers, byte[] value) throws Exception {
-        producer.send(new ProducerRecord<>(CollectionTopics.dml(collection), channel, null, null, value, headers)).get();
+    /** Writes a record with {@code headers} and {@code value} into {@code channel}, waits until it is acknowledged, and returns its offset. */
+    public long send(String collection, int channel, Headers headers, byte[] value) throws Exception {
+        return producer.send(new ProducerRecord<>(CollectionTopics.dml(collection), channel, null, null, value, headers)).get().offset();
     }
 
     @Override
