@@ -1,6 +1,7 @@
 package io.segflow.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.common.util.concurrent.RateLimiter;
 import io.segflow.api.CollectionView;
 import io.segflow.collection.CollectionDefinition;
 import io.segflow.config.SegflowConfig;
@@ -209,7 +210,9 @@ class ScaledInstancesIT {
                     new CollectionDefinition("lagging", "INT64", 128, 4, List.of(), null, null, null)), CollectionView.class).toSpec();
             await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> Http.get(api + "/ready").status() == 200);
 
-            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(spec, burst, 0));
+            // At most 50,000 events/s, so the burst lasts at least 6 s (many lag windows) however fast this machine produces,
+            // and still outruns ingest (at most 20,000 records/s at 50 us each).
+            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(spec, burst, 0, RateLimiter.create(50_000)));
             Set<String> seen = new TreeSet<>();
             double maxLag = 0;
             double maxLagSeconds = 0;
@@ -310,9 +313,17 @@ class ScaledInstancesIT {
     }
 
     private static void produce(CollectionSpec spec, long events, long startPk) {
+        produce(spec, events, startPk, null);
+    }
+
+    /** Produces {@code events} inserts from key {@code startPk}, at most at {@code rate} (null: as fast as it goes). */
+    private static void produce(CollectionSpec spec, long events, long startPk, RateLimiter rate) {
         SyntheticWorkload inserts = new SyntheticWorkload(spec, 5, 0, 0, startPk);
         try (DmlProducer producer = new DmlProducer(spec, Map.of("bootstrap.servers", services.bootstrapServers()), services.registry())) {
             for (long i = 0; i < events; i++) {
+                if (rate != null) {
+                    rate.acquire();
+                }
                 producer.send(inserts.next());
             }
         }
