@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class WriteBehindTest {
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
@@ -67,10 +69,9 @@ class WriteBehindTest {
                 }
             });
             caller.start();
-            // The caller parks in put("c") until the oldest of the two held puts is done.
-            while (caller.getState() != Thread.State.WAITING && caller.isAlive()) {
-                Thread.sleep(5);
-            }
+            // Two puts run (each on its executor thread once it gets there) and the caller parks in put("c")
+            // until the oldest of them is done: the third never starts meanwhile.
+            await().atMost(Duration.ofSeconds(10)).until(() -> started.get() == 2 && caller.getState() == Thread.State.WAITING);
             assertThat(started.get()).isEqualTo(2);
             assertThat(put).isEmpty();
             release.countDown();
