@@ -46,7 +46,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -363,9 +365,17 @@ class ConnectPluginIT {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** Ports handed out by this JVM: the system may give a port it just released to the next ServerSocket(0) again. */
+    private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
+
+    /** A free port no earlier call returned (two servers told the same port: "Address already in use"). */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (GIVEN.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
     }
 }
