@@ -1,6 +1,5 @@
 package io.segflow.compaction;
 
-import com.google.common.hash.BloomFilter;
 import io.segflow.failpoint.Failpoints;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.CompactionResult;
@@ -11,7 +10,9 @@ import io.segflow.schema.DeltaAppend;
 import io.segflow.schema.DeltaEntry;
 import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.dml.PrimaryKeys;
+import io.segflow.segment.PkRange;
 import io.segflow.storage.AvroFiles;
+import io.segflow.storage.KeyBloom;
 import io.segflow.storage.ObjectPaths;
 import io.segflow.storage.ObjectStorage;
 import io.segflow.storage.SegmentFiles;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -96,8 +98,9 @@ public final class CompactionWorker {
 
     /**
      * L0 delete: each target gets one delta log of the deletes that can reach it: newer than its
-     * oldest row and than the deletes a rewrite already applied to it, and a key its bloom filter
-     * may hold (no false negatives, so no delete is lost).
+     * oldest row and than the deletes a rewrite already applied to it, within its key range, and a
+     * key its bloom filter may hold (no false negatives, so no delete is lost). Each key is hashed
+     * once for every target's filter, and the targets' stats logs are fetched ahead of the check.
      */
     private void routeDeletes(CompactionTask task, CompactionResult.Builder result) throws Exception {
         List<DeltaEntry> deletes = new ArrayList<>();
@@ -107,27 +110,30 @@ public final class CompactionWorker {
             read += file.length;
             deletes.addAll(AvroFiles.read(file, DeltaEntry.class));
         }
-        List<byte[]> keys = deletes.stream().map(d -> PrimaryKeys.encode(PrimaryKeys.plain(d.getPk()))).toList();
+        Object[] pks = deletes.stream().map(d -> PrimaryKeys.plain(d.getPk())).toArray();
+        KeyBloom.Probe[] probes = Arrays.stream(pks).map(pk -> KeyBloom.Probe.of(PrimaryKeys.encode(pk))).toArray(KeyBloom.Probe[]::new);
         Map<Long, SegmentInfo> segments = byId(task.getInputSegments());
+        List<SegmentInfo> targets = task.getTargets().stream().map(segments::get).toList();
         List<DeltaAppend> appends = new ArrayList<>();
-        try (WriteBehind outputs = writeBehind()) {
-            for (long target : task.getTargets()) {
-                SegmentInfo segment = segments.get(target);
-                byte[] statsFile = read(segment.getStatsLogPath());
+        try (ReadAhead<byte[]> stats = new ReadAhead<>(targets.stream().map(SegmentInfo::getStatsLogPath).toList(), this::read, reads, readAhead);
+             WriteBehind outputs = writeBehind()) {
+            for (SegmentInfo target : targets) {
+                byte[] statsFile = stats.next();
                 read += statsFile.length;
-                BloomFilter<byte[]> bloom = SegmentFiles.bloom(statsFile);
+                KeyBloom bloom = SegmentFiles.bloom(statsFile);
+                PkRange keys = new PkRange(PrimaryKeys.plain(target.getMinPk()), PrimaryKeys.plain(target.getMaxPk()));
+                long after = Math.max(target.getMinPosition(), target.getDeletesAppliedThrough());
                 List<DeltaEntry> reaching = new ArrayList<>();
-                for (int i = 0; i < deletes.size(); i++) {
-                    long position = deletes.get(i).getPosition();
-                    if (position > segment.getMinPosition() && position > segment.getDeletesAppliedThrough() && bloom.mightContain(keys.get(i))) {
+                for (int i = 0; i < pks.length; i++) {
+                    if (deletes.get(i).getPosition() > after && keys.mayHold(pks[i]) && bloom.mightContain(probes[i])) {
                         reaching.add(deletes.get(i));
                     }
                 }
                 if (!reaching.isEmpty()) {
-                    String path = ObjectPaths.deltaLog(task.getCollection(), task.getChannel(), target, task.getOutputIds().get(0));
+                    String path = ObjectPaths.deltaLog(task.getCollection(), task.getChannel(), target.getId(), task.getOutputIds().get(0));
                     byte[] file = AvroFiles.write(DeltaEntry.getClassSchema(), reaching);
                     outputs.put(path, file);
-                    appends.add(new DeltaAppend(target, path, (long) reaching.size(), (long) file.length));
+                    appends.add(new DeltaAppend(target.getId(), path, (long) reaching.size(), (long) file.length));
                 }
             }
             outputs.await();

@@ -2,7 +2,7 @@ package io.segflow.read;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
-import com.google.common.hash.BloomFilter;
+import io.segflow.storage.KeyBloom;
 import com.google.common.util.concurrent.UncheckedExecutionException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +24,7 @@ public final class DecodedFiles {
         int weight();
     }
 
-    private record Bloom(BloomFilter<byte[]> filter, int weight) implements Weighted {
+    private record Bloom(KeyBloom filter, int weight) implements Weighted {
     }
 
     private final SegmentFileCache files;
@@ -65,7 +65,7 @@ public final class DecodedFiles {
     }
 
     /** The primary-key bloom filter of a stats log. */
-    BloomFilter<byte[]> bloom(String path) {
+    KeyBloom bloom(String path) {
         return ((Bloom) get(path, () -> {
             byte[] file = files.get(path);
             return new Bloom(SegmentFiles.bloom(file), file.length);

@@ -33,6 +33,11 @@ public final class PkRange {
         return max;
     }
 
+    /** Whether {@code pk} may lie in this range: a range never seen (no bounds) may hold any key. */
+    public boolean mayHold(Object pk) {
+        return min == null || max == null || compare(pk, min) >= 0 && compare(pk, max) <= 0;
+    }
+
     public static int compare(Object a, Object b) {
         if (a instanceof Long x && b instanceof Long y) {
             return Long.compare(x, y);

@@ -12,7 +12,6 @@ import io.segflow.schema.registry.SchemaRegistryClient;
 import io.segflow.segment.PkRange;
 import io.segflow.segment.StoredRow;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -106,15 +105,12 @@ public final class SegmentFiles {
     }
 
     /** The primary-key bloom filter of a stats log file. */
-    public static BloomFilter<byte[]> bloom(byte[] statsLog) {
+    public static KeyBloom bloom(byte[] statsLog) {
         SegmentStats stats = AvroFiles.read(statsLog, SegmentStats.class).get(0);
-        // The decoder's buffer may hold more than this field: read exactly its remaining bytes.
-        byte[] bits = new byte[stats.getBloomFilter().remaining()];
-        stats.getBloomFilter().duplicate().get(bits);
         try {
-            return BloomFilter.readFrom(new ByteArrayInputStream(bits), Funnels.byteArrayFunnel());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the bloom filter of segment " + stats.getSegmentId(), e);
+            return KeyBloom.read(stats.getBloomFilter());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot read the bloom filter of segment " + stats.getSegmentId(), e);
         }
     }
 
