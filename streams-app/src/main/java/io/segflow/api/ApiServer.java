@@ -99,7 +99,7 @@ public final class ApiServer implements AutoCloseable {
         // For compose and Kubernetes: 200 once every pipeline of this instance runs with its stores restored.
         http.route("GET", "/ready", request -> {
             Map<String, CollectionPipelines.PipelineStatus> statuses = services.pipelines().statuses();
-            boolean ready = statuses.values().stream().allMatch(CollectionPipelines.PipelineStatus::ready);
+            boolean ready = CollectionPipelines.allReady(statuses);
             Map<String, Object> body = Map.of("ready", ready, "collections", statuses);
             if (!ready) {
                 throw new HttpError(503, body);

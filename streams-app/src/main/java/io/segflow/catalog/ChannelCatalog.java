@@ -145,6 +145,11 @@ public final class ChannelCatalog {
         return select(state, s -> s.getLevel() == level);
     }
 
+    /** How many segments are in each state and level, and their bytes; reads no copy. */
+    public SegmentTally tally() {
+        return SegmentTally.of(byId.values());
+    }
+
     /** Copies of every segment, by id. */
     public List<SegmentInfo> all() {
         return byId.values().stream().map(ChannelCatalog::copy).toList();

@@ -2,6 +2,7 @@ package io.segflow.ingest;
 
 import io.segflow.catalog.CatalogChange;
 import io.segflow.catalog.ChannelCatalog;
+import io.segflow.catalog.SegmentTally;
 import io.segflow.collection.CollectionTopics;
 import io.segflow.compaction.ChannelCompactions;
 import io.segflow.compaction.CompactionBackpressure;
@@ -60,6 +61,8 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
     private long nextResult;
     private Cancellable ticker;
     private volatile double reclaimLagSeconds;
+    /** The catalog's counts for the gauges, taken on the stream thread at each tick (the catalog has one thread). */
+    private volatile SegmentTally tally = SegmentTally.EMPTY;
 
     public ChannelTask(IngestContext ingest) {
         this.ingest = ingest;
@@ -110,6 +113,8 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
             }
         });
         ingest.metrics().compactionBackpressure(channel, () -> throttle.state().ordinal());
+        tally = catalog.tally();
+        ingest.metrics().channelSegments(channel, () -> tally);
         weighBacklog(now);
         ticker = context.schedule(Duration.ofMillis(ingest.settings().tickMs()), PunctuationType.WALL_CLOCK_TIME, this::tick);
         ingest.metrics().channelStarted(System.nanoTime() - started);
@@ -152,6 +157,7 @@ public final class ChannelTask implements Processor<byte[], ChannelInput, Object
             weighBacklog(now);
         }
         gc.tick(catalog::settled, this::beingWritten, now, this::collected);
+        tally = catalog.tally();
         if (channel == 0) {
             ingest.imports().drive(ingest.collection(), now);
         }

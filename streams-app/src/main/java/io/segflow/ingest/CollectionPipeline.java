@@ -67,6 +67,7 @@ public final class CollectionPipeline implements AutoCloseable {
         this.self = env.self();
         IngestSettings settings = env.settings();
         IngestMetrics metrics = new IngestMetrics(env.meters(), collection);
+        metrics.ingestCountersAtZero();
         this.uploader = new SegmentUploader(collection, env.storage(),
                 new SegmentFiles(env.registry(), settings.seal().rowsPerInsertLog(), settings.bloomFpp()),
                 settings.uploadThreads(), settings.uploadBackoffMs(), settings.uploadMaxBackoffMs(), metrics);

@@ -3,7 +3,9 @@ package io.segflow.ingest;
 import com.google.common.util.concurrent.MoreExecutors;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.segflow.collection.CollectionCatalog;
+import io.micrometer.core.instrument.Gauge;
 import io.segflow.collection.CollectionException;
+import io.segflow.metrics.SegflowMeter;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,8 @@ public final class CollectionPipelines implements AutoCloseable {
         this.catalog = catalog;
         this.env = env;
         this.role = role;
+        Gauge.builder(SegflowMeter.READY.meterName(), this, pipelines -> pipelines.ready() ? 1 : 0)
+                .description(SegflowMeter.READY.description()).register(env.meters());
     }
 
     public Role role() {
@@ -99,6 +103,15 @@ public final class CollectionPipelines implements AutoCloseable {
     /** The collections whose ingest pipeline runs here. */
     public Set<String> ingesting() {
         return Set.copyOf(pipelines.keySet());
+    }
+
+    /** Whether every application of every collection on this instance is ready: what {@code /ready} and {@code segflow_ready} say. */
+    public boolean ready() {
+        return allReady(statuses());
+    }
+
+    public static boolean allReady(Map<String, PipelineStatus> statuses) {
+        return statuses.values().stream().allMatch(PipelineStatus::ready);
     }
 
     /** Each collection's applications on this instance: their Kafka Streams states and whether all are ready, by name. */

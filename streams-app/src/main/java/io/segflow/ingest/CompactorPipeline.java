@@ -27,6 +27,7 @@ public final class CompactorPipeline implements AutoCloseable {
 
     public CompactorPipeline(String collection, Supplier<CollectionSpec> spec, CollectionPipeline.Environment env) {
         IngestMetrics metrics = new IngestMetrics(env.meters(), collection);
+        metrics.compactionCountersAtZero();
         this.workers = new CompactionWorkers(collection, env.compaction().workers());
         // Runs a crashed rewrite spilled are of no use to its retry, which starts over.
         Path spillDir = env.stateDir().resolve(applicationId(collection) + "-spill");

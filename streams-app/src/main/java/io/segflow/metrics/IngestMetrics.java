@@ -5,11 +5,14 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.segflow.catalog.SegmentTally;
 import io.segflow.schema.CompactionStatus;
 import io.segflow.schema.CompactionType;
 import io.segflow.schema.SegmentLevel;
+import io.segflow.schema.SegmentState;
 import io.segflow.schema.serde.BadInputReason;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -21,6 +24,43 @@ public final class IngestMetrics {
     public IngestMetrics(MeterRegistry registry, String collection) {
         this.registry = registry;
         this.tags = Tags.of("collection", collection);
+    }
+
+    /**
+     * Counters that alerts and dashboards watch on ingest instances, at zero before their first
+     * event, so that Prometheus sees a series that has not moved rather than none.
+     */
+    public void ingestCountersAtZero() {
+        counter(SegflowMeter.UPLOAD_FAILURES, Tags.empty());
+        counter(SegflowMeter.GC_DELETE_FAILURES, Tags.empty());
+        counter(SegflowMeter.STREAM_THREAD_FAILURES, Tags.empty());
+        for (BadInputReason reason : BadInputReason.values()) {
+            counter(SegflowMeter.DLQ_RECORDS, Tags.of("reason", reason.name()));
+        }
+    }
+
+    /** The same for compactors: failed and timed-out attempts of every compaction type. */
+    public void compactionCountersAtZero() {
+        for (CompactionType type : CompactionType.values()) {
+            for (CompactionStatus status : List.of(CompactionStatus.FAILED, CompactionStatus.TIMEOUT)) {
+                counter(SegflowMeter.COMPACTION_FAILURES, Tags.of("type", type.name(), "status", status.name()));
+            }
+        }
+    }
+
+    /**
+     * The segments of a channel whose task runs here, by state and level, from the latest snapshot
+     * of its catalog, and that this instance holds the channel; removed with {@link #removeChannel}.
+     */
+    public void channelSegments(int channel, Supplier<SegmentTally> tally) {
+        for (SegmentState state : SegmentState.values()) {
+            for (SegmentLevel level : SegmentLevel.values()) {
+                Tags cell = channelTags(channel).and("state", state.name(), "level", level.name());
+                gauge(SegflowMeter.SEGMENTS, () -> tally.get().count(state, level), cell);
+                gauge(SegflowMeter.SEGMENTS_SIZE, () -> tally.get().bytes(state, level), cell);
+            }
+        }
+        gauge(SegflowMeter.CHANNEL_OWNED, () -> 1, channelTags(channel));
     }
 
     /** Segments of a channel sealed and waiting for their upload; removed with {@link #removeChannel}. */
@@ -50,7 +90,7 @@ public final class IngestMetrics {
 
     public void removeChannel(int channel) {
         remove(channel, SegflowMeter.SEGMENTS_SEALED_WAITING, SegflowMeter.RECLAIM_LAG, SegflowMeter.RECLAIM_DEADLINE,
-                SegflowMeter.INGEST_COMPACTION_BACKPRESSURE);
+                SegflowMeter.INGEST_COMPACTION_BACKPRESSURE, SegflowMeter.SEGMENTS, SegflowMeter.SEGMENTS_SIZE, SegflowMeter.CHANNEL_OWNED);
     }
 
     public void removeBacklog(int channel) {

@@ -11,6 +11,14 @@ import java.util.List;
  * ({@link MetricsReference}).
  */
 public enum SegflowMeter {
+    SEGMENTS("segflow.segments", Meter.Type.GAUGE, null, List.of("collection", "channel", "state", "level"),
+            "Segments of the channel in its catalog, by state and level"),
+    SEGMENTS_SIZE("segflow.segments.size", Meter.Type.GAUGE, "bytes", List.of("collection", "channel", "state", "level"),
+            "Bytes of the channel's segments by state and level: buffered while growing, of their files once flushed"),
+    CHANNEL_OWNED("segflow.channel.owned", Meter.Type.GAUGE, null, List.of("collection", "channel"),
+            "1 on the instance whose ingest task holds the channel (Prometheus's instance label names it); absent on the others"),
+    READY("segflow.ready", Meter.Type.GAUGE, null, List.of(),
+            "1 when every Kafka Streams application of the instance runs with its stores restored (GET /ready answers 200), else 0"),
     SEGMENTS_SEALED_WAITING("segflow.segments.sealed.waiting", Meter.Type.GAUGE, null, List.of("collection", "channel"),
             "Segments sealed and not yet flushed (uploads pending or failing)"),
     SEGMENTS_FLUSHED("segflow.segments.flushed", Meter.Type.COUNTER, null, List.of("collection", "level"),

@@ -53,6 +53,27 @@ class ChannelCatalogTest {
     }
 
     @Test
+    void theTallyCountsSegmentsAndTheirBytesByStateAndLevelAsTheyMove() {
+        SegmentInfo rows = segment(1, SegmentLevel.L1, SegmentState.GROWING, 0);
+        rows.setBytes(700);
+        catalog.apply(CatalogChange.put(rows));
+        catalog.apply(CatalogChange.put(segment(2, SegmentLevel.L1, SegmentState.GROWING, 10)));
+        catalog.apply(CatalogChange.put(segment(3, SegmentLevel.L0, SegmentState.SEALED, 20)));
+        SegmentTally before = catalog.tally();
+        move(1, SegmentState.SEALED);
+
+        assertThat(before.count(SegmentState.GROWING, SegmentLevel.L1)).isEqualTo(2);
+        assertThat(before.bytes(SegmentState.GROWING, SegmentLevel.L1)).isEqualTo(700);
+        assertThat(before.count(SegmentState.SEALED, SegmentLevel.L0)).isEqualTo(1);
+        SegmentTally after = catalog.tally();
+        assertThat(after.count(SegmentState.GROWING, SegmentLevel.L1)).isEqualTo(1);
+        assertThat(after.count(SegmentState.SEALED, SegmentLevel.L1)).isEqualTo(1);
+        assertThat(after.bytes(SegmentState.SEALED, SegmentLevel.L1)).isEqualTo(700);
+        assertThat(after.count(SegmentState.FLUSHED, SegmentLevel.L1)).isZero();
+        assertThat(SegmentTally.EMPTY.count(SegmentState.SEALED, SegmentLevel.L0)).isZero();
+    }
+
+    @Test
     void anIllegalMoveIsRejectedAndChangesNothing() {
         catalog.apply(CatalogChange.put(segment(1, SegmentLevel.L1, SegmentState.GROWING, 0)));
         assertThatThrownBy(() -> move(1, SegmentState.FLUSHED)).isInstanceOf(IllegalSegmentChangeException.class)
