@@ -4,21 +4,13 @@ import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.SegmentLevel;
 import io.segflow.schema.SegmentState;
-import io.segflow.schema.dml.DmlRecords;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.segment.FlushResult;
-import io.segflow.segment.StoredRow;
-import io.segflow.storage.FlushJob;
+import io.segflow.storage.InsertLogEncoder;
 import io.segflow.storage.SegmentFiles;
+import io.segflow.storage.SegmentFiles.EncodedRow;
 import io.segflow.storage.WriteBehind;
-import io.segflow.schema.serde.WireFormat;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -51,10 +43,7 @@ public final class ImportSegments {
     private final ExecutorService builders;
     private final Semaphore slots;
     private final List<Future<?>> building = new ArrayList<>();
-    private final DmlRecords records;
-    private final GenericDatumWriter<GenericRecord> writer;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-    private BinaryEncoder encoder;
+    private final InsertLogEncoder encoder;
     private final long segmentBytes;
     private final long segmentRows;
     private final long eventMs;
@@ -62,7 +51,7 @@ public final class ImportSegments {
     private final Map<Integer, Buffer> buffers = new HashMap<>();
 
     private static final class Buffer {
-        final List<StoredRow> rows = new ArrayList<>();
+        final List<EncodedRow> rows = new ArrayList<>();
         long bytes;
         int rank;
     }
@@ -84,8 +73,7 @@ public final class ImportSegments {
         this.put = put;
         this.builders = builders;
         this.slots = new Semaphore(parallel);
-        this.records = new DmlRecords(spec);
-        this.writer = new GenericDatumWriter<>(records.schema());
+        this.encoder = new InsertLogEncoder(spec);
         this.segmentBytes = segmentBytes;
         this.segmentRows = segmentRows;
         this.eventMs = eventMs;
@@ -97,29 +85,17 @@ public final class ImportSegments {
         return PrimaryKeys.channel(PrimaryKeys.encode(pk), channels);
     }
 
+    /** Buffers the row in its channel, already in the insert-log encoding, and cuts a segment when the buffer is full. */
     public void add(ImportRow row) throws Exception {
-        int channel = channel(row.pk(), spec.getChannels());
-        byte[] value = encode(records.insert(row.pk(), partition, row.vector(), row.scalars()));
-        StoredRow stored = new StoredRow(positions.get(channel), eventMs, PrimaryKeys.encode(row.pk()), value);
+        byte[] pk = PrimaryKeys.encode(row.pk());
+        int channel = PrimaryKeys.channel(pk, spec.getChannels());
+        byte[] encoded = encoder.encode(positions.get(channel), row.pk(), eventMs, row.vector(), row.scalars());
         Buffer buffer = buffers.computeIfAbsent(channel, c -> new Buffer());
-        buffer.rows.add(stored);
-        buffer.bytes += stored.storedBytes();
+        buffer.rows.add(new EncodedRow(pk, eventMs, encoded));
+        buffer.bytes += pk.length + encoded.length;
         if (buffer.bytes >= segmentBytes || buffer.rows.size() >= segmentRows) {
             write(channel, buffer);
         }
-    }
-
-    /**
-     * The row as a DML value in the wire format, under the collection's current DML schema id: the
-     * insert-log encoder then copies its fields over without decoding it.
-     */
-    private byte[] encode(GenericRecord record) throws IOException {
-        out.reset();
-        WireFormat.writeHeader(out, spec.getDmlSchemaId());
-        encoder = EncoderFactory.get().directBinaryEncoder(out, encoder);
-        writer.write(record, encoder);
-        encoder.flush();
-        return out.toByteArray();
     }
 
     /** Writes what every channel still holds, and returns once every segment is written and sent. */
@@ -139,14 +115,14 @@ public final class ImportSegments {
     private void write(int channel, Buffer buffer) throws Exception {
         long position = positions.get(channel);
         long id = ImportIds.segmentId(position, buffer.rank++, channel);
-        FlushJob job = new FlushJob(spec, channel, id, SegmentLevel.L1, List.copyOf(buffer.rows), List.of(), pk -> -1);
+        List<EncodedRow> rows = List.copyOf(buffer.rows);
         buffer.rows.clear();
         buffer.bytes = 0;
         slots.acquire();
         try {
             building.add(builders.submit(() -> {
                 try {
-                    build(job, position);
+                    build(channel, id, rows, position);
                     return null;
                 } finally {
                     slots.release();
@@ -165,10 +141,9 @@ public final class ImportSegments {
         building.removeIf(Future::isDone);
     }
 
-    private void build(FlushJob job, long position) throws Exception {
-        FlushResult result = files.build(job, put);
-        int channel = job.channel();
-        sink.written(SegmentInfo.newBuilder().setId(job.segmentId()).setCollection(spec.getName()).setChannel(channel).setPartition(partition)
+    private void build(int channel, long id, List<EncodedRow> rows, long position) throws Exception {
+        FlushResult result = files.buildEncoded(spec, channel, id, rows, put);
+        sink.written(SegmentInfo.newBuilder().setId(id).setCollection(spec.getName()).setChannel(channel).setPartition(partition)
                 .setLevel(SegmentLevel.L1).setState(SegmentState.IMPORTING).setRows(result.rows()).setBytes(result.bytes())
                 .setMinPosition(position).setMaxPosition(position).setMinPk(result.minPk()).setMaxPk(result.maxPk())
                 .setCreatedAtMs(eventMs).setLastWriteMs(eventMs).setSchemaVersion(result.schemaVersion())

@@ -150,6 +150,19 @@ final class NpyArray implements AutoCloseable {
         };
     }
 
+    /** A row of kind f as float32 values: copied in bulk when the file holds float32, narrowed when float64. */
+    float[] floats(ByteBuffer values) {
+        float[] floats = new float[width()];
+        if (itemBytes == Float.BYTES) {
+            values.asFloatBuffer().get(floats);
+        } else {
+            for (int i = 0; i < floats.length; i++) {
+                floats[i] = (float) values.getDouble(i * itemBytes);
+            }
+        }
+        return floats;
+    }
+
     /** Element {@code i} of a row as a long (kinds b, i, u). */
     long integer(ByteBuffer values, int i) {
         int at = i * itemBytes;

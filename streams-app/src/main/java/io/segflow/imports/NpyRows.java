@@ -118,11 +118,7 @@ final class NpyRows implements RowReader {
         row++;
         ByteBuffer pkRow = pk.nextRow(row);
         Object key = pkType == PkType.INT64 ? (Object) pk.integer(pkRow, 0) : pk.text(pkRow);
-        ByteBuffer vectorRow = vector.nextRow(row);
-        float[] values = new float[vector.width()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) vector.number(vectorRow, i);
-        }
+        float[] values = vector.floats(vector.nextRow(row));
         Map<String, Object> fields = new HashMap<>();
         for (Map.Entry<String, NpyArray> scalar : scalars.entrySet()) {
             NpyArray array = scalar.getValue();

@@ -1,16 +1,18 @@
 package io.segflow.storage;
 
-import io.segflow.segment.FlushResult;
 import com.google.common.hash.BloomFilter;
 import com.google.common.hash.Funnels;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.DeltaEntry;
 import io.segflow.schema.SegmentLevel;
 import io.segflow.schema.SegmentStats;
+import io.segflow.schema.dml.DmlSchemas;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.schema.registry.SchemaRegistryClient;
+import io.segflow.segment.FlushResult;
 import io.segflow.segment.PkRange;
 import io.segflow.segment.StoredRow;
+import org.apache.avro.Schema;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,53 +47,95 @@ public final class SegmentFiles {
     }
 
     private FlushResult insertLogs(FlushJob job, WriteBehind.Put out) throws Exception {
-        CollectionSpec spec = job.spec();
-        String collection = spec.getName();
-        InsertLogRows encoder = new InsertLogRows(spec, registry);
-        List<String> insertLogs = new ArrayList<>();
-        long bytes = 0;
-        List<ByteBuffer> chunk = new ArrayList<>();
-        BloomFilter<byte[]> bloom = BloomFilter.create(Funnels.byteArrayFunnel(), Math.max(1, job.rows().size()), bloomFpp);
-        long written = 0;
+        InsertLogRows encoder = new InsertLogRows(job.spec(), registry);
+        InsertLogs logs = new InsertLogs(job.spec(), job.channel(), job.segmentId(), encoder.schema(), job.rows().size(), out);
         long deletedAtFlush = 0;
-        PkRange pks = new PkRange();
-        long minEvent = Long.MAX_VALUE;
-        long maxEvent = 0;
         for (StoredRow row : job.rows()) {
             if (job.newerDeletes().newestDelete(row.pk()) > row.position()) {
                 deletedAtFlush++;
                 continue;
             }
-            chunk.add(encoder.encode(row, job.channel()));
-            pks.add(PrimaryKeys.decode(spec.getPkType(), row.pk()));
-            bloom.put(row.pk());
-            minEvent = Math.min(minEvent, row.timestamp());
-            maxEvent = Math.max(maxEvent, row.timestamp());
-            written++;
-            if (chunk.size() == rowsPerInsertLog) {
-                bytes += writeInsertLog(job, encoder, chunk, insertLogs, out);
-            }
+            logs.add(row.pk(), row.timestamp(), encoder.encode(row, job.channel()));
         }
-        if (!chunk.isEmpty()) {
-            bytes += writeInsertLog(job, encoder, chunk, insertLogs, out);
-        }
-        String statsLog = ObjectPaths.statsLog(collection, job.channel(), job.segmentId());
-        byte[] stats = statsFile(job.segmentId(), written, pks, bloom, bloomFpp);
-        out.put(statsLog, stats);
-        bytes += stats.length;
-        return new FlushResult(job.channel(), job.segmentId(), insertLogs, List.of(), statsLog, bytes, written,
-                deletedAtFlush, pks.min(), pks.max(), spec.getSchemaVersion(), written == 0 ? 0 : minEvent, maxEvent);
+        return logs.finish(deletedAtFlush);
     }
 
-    /** Encodes the rows of {@code chunk} as the segment's next insert log, hands it to {@code out} and empties the chunk. */
-    private static long writeInsertLog(FlushJob job, InsertLogRows encoder, List<ByteBuffer> chunk, List<String> insertLogs,
-                                       WriteBehind.Put out) throws Exception {
-        String path = ObjectPaths.insertLog(job.spec().getName(), job.channel(), job.segmentId(), insertLogs.size());
-        byte[] file = AvroFiles.writeEncoded(encoder.schema(), chunk);
-        chunk.clear();
-        out.put(path, file);
-        insertLogs.add(path);
-        return file.length;
+    /**
+     * Writes rows already in the insert-log encoding ({@link InsertLogEncoder}) as the files of an
+     * L1 segment, in their order, exactly as {@link #build} writes the same rows flushed from the
+     * DML topic: what an import writes, without a DML value to transcode.
+     */
+    public FlushResult buildEncoded(CollectionSpec spec, int channel, long segmentId, List<EncodedRow> rows, WriteBehind.Put out)
+            throws Exception {
+        InsertLogs logs = new InsertLogs(spec, channel, segmentId, DmlSchemas.insertLog(spec), rows.size(), out);
+        for (EncodedRow row : rows) {
+            logs.add(row.pk(), row.timestamp(), ByteBuffer.wrap(row.row()));
+        }
+        return logs.finish(0);
+    }
+
+    /** A row in the insert-log encoding, with its plain primary key and event time for the stats log. */
+    public record EncodedRow(byte[] pk, long timestamp, byte[] row) {
+    }
+
+    /** One segment's insert logs as they are cut, at most {@code rowsPerInsertLog} rows each, then its stats log. */
+    private final class InsertLogs {
+        private final CollectionSpec spec;
+        private final int channel;
+        private final long segmentId;
+        private final Schema schema;
+        private final WriteBehind.Put out;
+        private final BloomFilter<byte[]> bloom;
+        private final PkRange pks = new PkRange();
+        private final List<ByteBuffer> chunk = new ArrayList<>();
+        private final List<String> paths = new ArrayList<>();
+        private long bytes;
+        private long written;
+        private long minEvent = Long.MAX_VALUE;
+        private long maxEvent;
+
+        InsertLogs(CollectionSpec spec, int channel, long segmentId, Schema schema, int expectedRows, WriteBehind.Put out) {
+            this.spec = spec;
+            this.channel = channel;
+            this.segmentId = segmentId;
+            this.schema = schema;
+            this.out = out;
+            this.bloom = BloomFilter.create(Funnels.byteArrayFunnel(), Math.max(1, expectedRows), bloomFpp);
+        }
+
+        void add(byte[] pk, long timestamp, ByteBuffer row) throws Exception {
+            chunk.add(row);
+            pks.add(PrimaryKeys.decode(spec.getPkType(), pk));
+            bloom.put(pk);
+            minEvent = Math.min(minEvent, timestamp);
+            maxEvent = Math.max(maxEvent, timestamp);
+            written++;
+            if (chunk.size() == rowsPerInsertLog) {
+                cut();
+            }
+        }
+
+        /** Encodes the rows of the chunk as the segment's next insert log, hands it on and empties the chunk. */
+        private void cut() throws Exception {
+            String path = ObjectPaths.insertLog(spec.getName(), channel, segmentId, paths.size());
+            byte[] file = AvroFiles.writeEncoded(schema, chunk);
+            chunk.clear();
+            out.put(path, file);
+            paths.add(path);
+            bytes += file.length;
+        }
+
+        FlushResult finish(long deletedAtFlush) throws Exception {
+            if (!chunk.isEmpty()) {
+                cut();
+            }
+            String statsLog = ObjectPaths.statsLog(spec.getName(), channel, segmentId);
+            byte[] stats = statsFile(segmentId, written, pks, bloom, bloomFpp);
+            out.put(statsLog, stats);
+            bytes += stats.length;
+            return new FlushResult(channel, segmentId, paths, List.of(), statsLog, bytes, written, deletedAtFlush, pks.min(), pks.max(),
+                    spec.getSchemaVersion(), written == 0 ? 0 : minEvent, maxEvent);
+        }
     }
 
     private FlushResult deltaLog(FlushJob job, WriteBehind.Put out) throws Exception {
