@@ -7,6 +7,7 @@ import io.segflow.imports.ImportRequest;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.ImportJob;
 import io.segflow.schema.ImportState;
+import io.segflow.storage.StoredObject;
 
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -26,7 +27,8 @@ import java.util.stream.Stream;
 public final class ImportBenchmark {
     /** What was measured. */
     public record Result(long rows, int dim, ImportFormat format, long fileBytes, double uploadSeconds, double importSeconds,
-                         double cpuSeconds, Map<String, Double> threads, HeapPeak.Figures heap, IngestBenchmark.Result ingest) {
+                         double copySeconds, double cpuSeconds, Map<String, Double> threads, HeapPeak.Figures heap,
+                         IngestBenchmark.Result ingest) {
         public void print(PrintStream out) {
             double rate = rows / importSeconds;
             out.printf("import: %,d rows, dim %d, format %s, %,.1f MB of files in the bucket (uploaded in %.1f s, not counted)%n", rows, dim,
@@ -35,12 +37,17 @@ public final class ImportBenchmark {
             out.printf("  CPU of the whole process: %.1f core-seconds, %.1f us per row%n", cpuSeconds, cpuSeconds / rows * 1e6);
             threads.forEach((group, used) -> out.printf("    %-40s %5.1f%n", group, used));
             out.printf("  %s%n", heap);
+            double copyRate = fileBytes / copySeconds / 1e6;
+            out.printf("  raw copy (stream get + put, one thread, same client and S3 server) of the job's files: %.1f s, %.1f MB/s;"
+                    + " ratio import / raw copy: %.2f%n", copySeconds, copyRate, fileBytes / importSeconds / 1e6 / copyRate);
             if (ingest != null) {
                 out.printf("  the same rows through Kafka (bench ingest, same run): %,.0f rows/s end to end%n", ingest.rowsPerSecond());
                 out.printf("  ratio import / ingest: %.2f (target >= 3)%n", rate / ingest.rowsPerSecond());
             }
         }
     }
+
+    private static final String COPY_PREFIX = "bench-copy/";
 
     private ImportBenchmark() {
     }
@@ -56,13 +63,15 @@ public final class ImportBenchmark {
                 timedImport(app, dim, format, warmupRows, pool, local.resolve("warmup"), progress);
             }
             Timed timed = timedImport(app, dim, format, rows, pool, local.resolve("timed"), progress);
+            progress.printf("copying the job's files for the raw rate%n");
+            double copySeconds = rawCopy(app, timed.prefix());
             IngestBenchmark.Result ingest = null;
             if (compare) {
                 progress.printf("now the same rows through Kafka%n");
                 ingest = IngestBenchmark.run(app, 1, () -> 0, warmupRows, rows, dim, 4, progress);
             }
-            return new Result(rows, dim, format, timed.fileBytes(), timed.uploadSeconds(), timed.importSeconds(), timed.cpuSeconds(),
-                    timed.threads(), timed.heap(), ingest);
+            return new Result(rows, dim, format, timed.fileBytes(), timed.uploadSeconds(), timed.importSeconds(), copySeconds,
+                    timed.cpuSeconds(), timed.threads(), timed.heap(), ingest);
         } finally {
             try (Stream<Path> files = Files.walk(local)) {
                 for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -72,7 +81,7 @@ public final class ImportBenchmark {
         }
     }
 
-    private record Timed(long fileBytes, double uploadSeconds, double importSeconds, double cpuSeconds, Map<String, Double> threads,
+    private record Timed(String prefix, long fileBytes, double uploadSeconds, double importSeconds, double cpuSeconds, Map<String, Double> threads,
                          HeapPeak.Figures heap) {
     }
 
@@ -125,7 +134,26 @@ public final class ImportBenchmark {
         if (imported != rows) {
             throw new IllegalStateException("the imported segments hold " + imported + " rows, not " + rows);
         }
-        return new Timed(bytes, uploadSeconds, seconds, cpu, threads, heap);
+        return new Timed(prefix, bytes, uploadSeconds, seconds, cpu, threads, heap);
+    }
+
+    /**
+     * Seconds to copy every object under {@code prefix} the way an import moves its bytes, streamed in and out through the
+     * instance's client and S3 server: the storage path's limit for the import, measured in the same run.
+     */
+    private static double rawCopy(SegflowApp app, String prefix) throws Exception {
+        List<StoredObject> objects = app.storage().list(prefix);
+        long start = System.nanoTime();
+        for (StoredObject object : objects) {
+            try (InputStream in = app.storage().open(object.path())) {
+                app.storage().upload(COPY_PREFIX + object.path(), in, object.size());
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        for (StoredObject object : objects) {
+            app.storage().remove(COPY_PREFIX + object.path());
+        }
+        return seconds;
     }
 
     private static long upload(SegflowApp app, Path file, String prefix) throws Exception {
