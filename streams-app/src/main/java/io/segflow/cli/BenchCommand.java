@@ -66,7 +66,8 @@ final class BenchCommand {
 
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = "Import N rows from files in the bucket (written and uploaded first, not timed), then ingest the same rows"
-                    + " through Kafka in the same run: import rows/s and MB/s against ingest rows/s, CPU and heap.")
+                    + " through Kafka in the same run: import rows/s and MB/s against a raw copy of the files and ingest rows/s, CPU"
+                    + " and heap.")
     static final class Import implements Callable<Integer> {
         @Option(names = "--rows", defaultValue = "1000000", description = "Rows to import (default ${DEFAULT-VALUE}).")
         long rows;
