@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 public final class ImportBenchmark {
     /** What was measured. */
     public record Result(long rows, int dim, ImportFormat format, long fileBytes, double uploadSeconds, double importSeconds,
-                         double copySeconds, double cpuSeconds, Map<String, Double> threads, HeapPeak.Figures heap,
+                         RawCopy copy, double cpuSeconds, Map<String, Double> threads, HeapPeak.Figures heap,
                          IngestBenchmark.Result ingest) {
         public void print(PrintStream out) {
             double rate = rows / importSeconds;
@@ -37,9 +37,10 @@ public final class ImportBenchmark {
             out.printf("  CPU of the whole process: %.1f core-seconds, %.1f us per row%n", cpuSeconds, cpuSeconds / rows * 1e6);
             threads.forEach((group, used) -> out.printf("    %-40s %5.1f%n", group, used));
             out.printf("  %s%n", heap);
-            double copyRate = fileBytes / copySeconds / 1e6;
-            out.printf("  raw copy (stream get + put, one thread, same client and S3 server) of the job's files: %.1f s, %.1f MB/s;"
-                    + " ratio import / raw copy: %.2f%n", copySeconds, copyRate, fileBytes / importSeconds / 1e6 / copyRate);
+            double copyRate = fileBytes / copy.seconds() / 1e6;
+            out.printf("  raw copy (stream get + put, one thread, same client and S3 server) of the job's files: %.1f s, %.1f MB/s,"
+                    + " %.1f core-seconds; ratio import / raw copy: %.2f%n", copy.seconds(), copyRate, copy.cpuSeconds(),
+                    fileBytes / importSeconds / 1e6 / copyRate);
             if (ingest != null) {
                 out.printf("  the same rows through Kafka (bench ingest, same run): %,.0f rows/s end to end%n", ingest.rowsPerSecond());
                 out.printf("  ratio import / ingest: %.2f (target >= 3)%n", rate / ingest.rowsPerSecond());
@@ -64,13 +65,13 @@ public final class ImportBenchmark {
             }
             Timed timed = timedImport(app, dim, format, rows, pool, local.resolve("timed"), progress);
             progress.printf("copying the job's files for the raw rate%n");
-            double copySeconds = rawCopy(app, timed.prefix());
+            RawCopy copy = rawCopy(app, timed.prefix());
             IngestBenchmark.Result ingest = null;
             if (compare) {
                 progress.printf("now the same rows through Kafka%n");
                 ingest = IngestBenchmark.run(app, 1, () -> 0, warmupRows, rows, dim, 4, progress);
             }
-            return new Result(rows, dim, format, timed.fileBytes(), timed.uploadSeconds(), timed.importSeconds(), copySeconds,
+            return new Result(rows, dim, format, timed.fileBytes(), timed.uploadSeconds(), timed.importSeconds(), copy,
                     timed.cpuSeconds(), timed.threads(), timed.heap(), ingest);
         } finally {
             try (Stream<Path> files = Files.walk(local)) {
@@ -79,6 +80,10 @@ public final class ImportBenchmark {
                 }
             }
         }
+    }
+
+    /** The raw copy's time and the whole process's CPU over it. */
+    public record RawCopy(double seconds, double cpuSeconds) {
     }
 
     private record Timed(String prefix, long fileBytes, double uploadSeconds, double importSeconds, double cpuSeconds, Map<String, Double> threads,
@@ -138,11 +143,12 @@ public final class ImportBenchmark {
     }
 
     /**
-     * Seconds to copy every object under {@code prefix} the way an import moves its bytes, streamed in and out through the
+     * The time to copy every object under {@code prefix} the way an import moves its bytes, streamed in and out through the
      * instance's client and S3 server: the storage path's limit for the import, measured in the same run.
      */
-    private static double rawCopy(SegflowApp app, String prefix) throws Exception {
+    private static RawCopy rawCopy(SegflowApp app, String prefix) throws Exception {
         List<StoredObject> objects = app.storage().list(prefix);
+        IngestBenchmark.CpuTime cpuAtStart = IngestBenchmark.CpuTime.now();
         long start = System.nanoTime();
         for (StoredObject object : objects) {
             try (InputStream in = app.storage().open(object.path())) {
@@ -150,10 +156,11 @@ public final class ImportBenchmark {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpu = IngestBenchmark.CpuTime.now().since(cpuAtStart).processSeconds();
         for (StoredObject object : objects) {
             app.storage().remove(COPY_PREFIX + object.path());
         }
-        return seconds;
+        return new RawCopy(seconds, cpu);
     }
 
     private static long upload(SegflowApp app, Path file, String prefix) throws Exception {
