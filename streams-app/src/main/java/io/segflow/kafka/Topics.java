@@ -10,6 +10,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeoutException;
 /** Creates and inspects topics of one cluster, and hands out the client settings to reach it. */
 public final class Topics implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration RETRY_BACKOFF = Duration.ofMillis(100);
 
     private final Map<String, Object> clientConfig;
     private final Optional<Short> replicationFactor;
@@ -77,10 +79,34 @@ public final class Topics implements AutoCloseable {
         return await(admin.describeTopics(List.of(topic)).allTopicNames(), "describe topic " + topic, TIMEOUT).get(topic);
     }
 
-    /** The offset after the last committed record of {@code partition}. */
+    /**
+     * The offset after the last committed record of {@code partition}. A topic created a moment ago may not have
+     * reached the metadata of the broker that answers yet: retriable errors are retried until {@code timeout}.
+     */
     public long endOffset(TopicPartition partition, Duration timeout) {
-        return await(admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                .partitionResult(partition), "read the end offset of " + partition, timeout).offset();
+        String what = "read the end offset of " + partition;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            try {
+                return await(admin.listOffsets(Map.of(partition, OffsetSpec.latest()),
+                        new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(partition), what, left).offset();
+            } catch (IllegalStateException e) {
+                if (!(e.getCause() instanceof RetriableException) || left.compareTo(RETRY_BACKOFF) <= 0) {
+                    throw e;
+                }
+                sleep(RETRY_BACKOFF, what);
+            }
+        }
+    }
+
+    private static void sleep(Duration backoff, String what) {
+        try {
+            Thread.sleep(backoff.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while trying to " + what, e);
+        }
     }
 
     private static <T> T await(KafkaFuture<T> future, String what, Duration timeout) {
