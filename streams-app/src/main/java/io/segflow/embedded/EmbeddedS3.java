@@ -14,7 +14,8 @@ import java.util.Properties;
 
 /**
  * An S3-compatible server (S3Proxy) storing objects as plain files under a local folder, with
- * signature v2/v4 authentication. Any S3 client (MinIO's, aws cli, s3cmd) can talk to it.
+ * signature v2/v4 authentication. Any S3 client (MinIO's, aws cli, s3cmd) can talk to it. Its listings
+ * walk the folder once per listing, not once per page ({@link SingleWalkListingStore}).
  */
 public final class EmbeddedS3 implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedS3.class);
@@ -35,7 +36,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         props.setProperty("jclouds.filesystem.basedir", baseDir.toString());
         String endpoint = "http://" + host + ":" + port;
         S3Proxy proxy = S3Proxy.builder()
-                .blobStore(BlobStores.create("filesystem", props))
+                .blobStore(new SingleWalkListingStore(BlobStores.create("filesystem", props)))
                 .endpoint(URI.create(endpoint))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 .build();
