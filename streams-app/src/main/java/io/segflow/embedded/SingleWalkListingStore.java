@@ -22,12 +22,14 @@ import java.util.function.Predicate;
  * object reads; here the first page walks once and keeps what follows it, and each later page is cut from that,
  * keeping only the objects that still exist (a delete between pages is not listed, as on S3). Objects written after
  * the first page are not listed: a listing is the state at its start. A continuation this store did not hand out,
- * or one kept longer than {@link #KEPT_FOR}, is passed to the store as it is.
+ * one kept longer than {@link #KEPT_FOR} or one evicted to keep {@link #KEPT_ENTRIES} is passed to the store as it
+ * is, which walks again.
  */
 final class SingleWalkListingStore extends ForwardingBlobStore {
     private static final Duration KEPT_FOR = Duration.ofMinutes(2);
     private static final int MAX_KEYS = 1000;
-    private static final int KEPT_LISTINGS = 64;
+    /** Entries of the listings kept between pages, about 200 bytes each; a larger listing walks for every page. */
+    private static final long KEPT_ENTRIES = 500_000;
 
     private record Continuation(String bucket, String prefix, String delimiter, String token) {
         static Continuation of(ListObjectsV2Request request, String token) {
@@ -40,8 +42,14 @@ final class SingleWalkListingStore extends ForwardingBlobStore {
         static final Comparator<Entry> ORDER = Comparator.comparing(Entry::name);
     }
 
-    private final Cache<Continuation, List<Entry>> rests = CacheBuilder.newBuilder()
-            .maximumSize(KEPT_LISTINGS).expireAfterWrite(KEPT_FOR).build();
+    /** What follows a page: {@code entries} from {@code next} on (the whole walk stays in memory until its last page). */
+    private record Rest(List<Entry> entries, int next) {
+    }
+
+    // one segment, so that the weight bounds the whole cache rather than a quarter of it per segment
+    private final Cache<Continuation, Rest> rests = CacheBuilder.newBuilder().concurrencyLevel(1)
+            .maximumWeight(KEPT_ENTRIES).weigher((Continuation continuation, Rest rest) -> rest.entries().size())
+            .expireAfterWrite(KEPT_FOR).build();
 
     SingleWalkListingStore(BlobStore store) {
         super(store);
@@ -59,21 +67,21 @@ final class SingleWalkListingStore extends ForwardingBlobStore {
             all.contents().forEach(object -> entries.add(new Entry(object.key(), object)));
             all.commonPrefixes().forEach(prefix -> entries.add(new Entry(prefix.prefix(), null)));
             entries.sort(Entry.ORDER);
-            return page(request, entries, maxKeys, entry -> true);
+            return page(request, entries, 0, maxKeys, entry -> true);
         }
-        List<Entry> rest = rests.asMap().remove(Continuation.of(request, request.continuationToken()));
+        Rest rest = rests.asMap().remove(Continuation.of(request, request.continuationToken()));
         if (rest == null) {
             return delegate().list(request);
         }
-        return page(request, rest, maxKeys, entry -> entry.object() == null || delegate().blobExists(request.bucket(), entry.name()));
+        return page(request, rest.entries(), rest.next(), maxKeys, entry -> entry.object() == null || delegate().blobExists(request.bucket(), entry.name()));
     }
 
-    /** The first {@code maxKeys} of {@code entries} that are {@code listed}; what follows them is kept for the next page. */
-    private ListObjectsV2Response page(ListObjectsV2Request request, List<Entry> entries, int maxKeys, Predicate<Entry> listed) {
+    /** The first {@code maxKeys} of {@code entries} from {@code from} on that are {@code listed}; what follows them is kept for the next page. */
+    private ListObjectsV2Response page(ListObjectsV2Request request, List<Entry> entries, int from, int maxKeys, Predicate<Entry> listed) {
         List<S3Object> contents = new ArrayList<>();
         List<CommonPrefix> prefixes = new ArrayList<>();
         String last = null;
-        int next = 0;
+        int next = from;
         while (next < entries.size() && contents.size() + prefixes.size() < maxKeys) {
             Entry entry = entries.get(next++);
             if (!listed.test(entry)) {
@@ -89,7 +97,7 @@ final class SingleWalkListingStore extends ForwardingBlobStore {
         String token = null;
         if (next < entries.size()) {
             token = last;
-            rests.put(Continuation.of(request, token), entries.subList(next, entries.size()));
+            rests.put(Continuation.of(request, token), new Rest(entries, next));
         }
         return SdkResponses.objectsPage(contents, prefixes, token);
     }
