@@ -1,5 +1,6 @@
 package io.segflow.deploy;
 
+import io.segflow.testing.Tool;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
