@@ -468,6 +468,11 @@ final class ObjectFiles {
             List<Entry> entries = new ArrayList<>();
             try (DirectoryStream<Path> children = Files.newDirectoryStream(folder)) {
                 for (Path child : children) {
+                    String name = folderKey + child.getFileName();
+                    // by name first: a page of a large folder reads the attributes of what it may list, not of every entry
+                    if (!relevant(name, false) && !relevant(name + "/", true)) {
+                        continue;
+                    }
                     BasicFileAttributes attributes;
                     try {
                         attributes = Files.readAttributes(child, BasicFileAttributes.class);
@@ -475,11 +480,10 @@ final class ObjectFiles {
                         continue;
                     }
                     boolean isFolder = attributes.isDirectory();
-                    String key = folderKey + child.getFileName() + (isFolder ? "/" : "");
-                    if (!relevant(key, isFolder)) {
-                        continue;
+                    String key = isFolder ? name + "/" : name;
+                    if (relevant(key, isFolder)) {
+                        entries.add(new Entry(key, isFolder, child, attributes));
                     }
-                    entries.add(new Entry(key, isFolder, child, attributes));
                 }
             } catch (NoSuchFileException e) {
                 return List.<Entry>of().iterator();

@@ -33,6 +33,11 @@ public final class S3ObjectStorage implements ObjectStorage {
     private static final long CONNECT_TIMEOUT_MS = 10_000;
     private static final long IO_TIMEOUT_MS = 60_000;
     private static final int MAX_REQUESTS = 64;
+    /**
+     * Below the idle time after which servers close a kept-alive connection (the JDK's server, which the embedded
+     * S3 server runs on, after 30 s): a request is then never sent on a connection the server is closing.
+     */
+    private static final long IDLE_CONNECTION_SECONDS = 20;
 
     private final OkHttpClient http;
     private final MinioClient client;
@@ -64,7 +69,7 @@ public final class S3ObjectStorage implements ObjectStorage {
         dispatcher.setMaxRequestsPerHost(MAX_REQUESTS);
         return new OkHttpClient.Builder()
                 .dispatcher(dispatcher)
-                .connectionPool(new ConnectionPool(MAX_REQUESTS, 5, TimeUnit.MINUTES))
+                .connectionPool(new ConnectionPool(MAX_REQUESTS, IDLE_CONNECTION_SECONDS, TimeUnit.SECONDS))
                 .connectTimeout(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .readTimeout(IO_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .writeTimeout(IO_TIMEOUT_MS, TimeUnit.MILLISECONDS)
