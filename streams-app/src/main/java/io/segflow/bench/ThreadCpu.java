@@ -24,7 +24,7 @@ final class ThreadCpu {
             Map.entry("stream thread", Pattern.compile(".*-StreamThread-\\d+")),
             Map.entry("pipeline's Kafka clients", Pattern.compile(".*StreamThread-\\d+-producer|.*-StateUpdater-\\d+|.*heartbeat-thread.*")),
             Map.entry("segment uploads (files, MinIO client)", Pattern.compile(".*-upload-(put-)?\\d+|Thread-\\d+|OkHttp.*|Okio.*")),
-            Map.entry("S3 server", Pattern.compile("S3Proxy.*")),
+            Map.entry("S3 server", Pattern.compile("s3-server-.*")),
             Map.entry("bulk import (read, encode, put)", Pattern.compile("import-.*")),
             Map.entry("benchmark producer", Pattern.compile("main|kafka-producer-network-thread \\| producer-\\d+")));
     private static final String BROKER = "Kafka broker and the rest";

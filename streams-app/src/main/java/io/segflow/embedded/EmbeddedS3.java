@@ -45,7 +45,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         // A hand-off queue wakes the thread that went idle last, whose caches are warm (a fixed pool's queue wakes
         // the one idle longest); past THREADS requests at once the dispatcher serves the next itself.
         ExecutorService executor = new ThreadPoolExecutor(0, THREADS, IDLE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
-            Thread thread = new Thread(runnable, "s3-" + threads.incrementAndGet());
+            Thread thread = new Thread(runnable, "s3-server-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         }, new ThreadPoolExecutor.CallerRunsPolicy());

@@ -40,7 +40,7 @@ final class S3Handler implements HttpHandler {
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
             .withZone(ZoneOffset.UTC);
     private static final int MAX_KEYS = 1000;
-    private static final int SEND_BUFFER = 1024 * 1024;
+    private static final int SEND_BUFFER = 256 * 1024;
     private static final int MAX_XML_BODY = 4 * 1024 * 1024;
     private static final String OWNER = "segflow";
     /** Query parameters naming a sub-resource (ACLs, policies, tagging, versions...) this server does not keep. */
