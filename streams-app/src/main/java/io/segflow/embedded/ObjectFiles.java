@@ -77,6 +77,16 @@ final class ObjectFiles {
         this.uploads = this.root.resolve(".segflow").resolve("multipart");
         Files.createDirectories(temporary);
         Files.createDirectories(uploads);
+        removeTemporaryFiles();
+    }
+
+    /** Puts cut short by a crash leave their temporary files; no put is under way while the server starts. */
+    private void removeTemporaryFiles() throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(temporary)) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     List<Bucket> buckets() throws IOException {

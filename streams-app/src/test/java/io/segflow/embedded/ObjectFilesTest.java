@@ -167,6 +167,17 @@ class ObjectFilesTest {
     }
 
     @Test
+    void theTemporaryFileOfAPutCutShortByACrashIsRemovedWhenTheStoreOpensAgain() throws IOException {
+        put("kept");
+        Path leftOver = Files.writeString(root.resolve(".segflow/tmp/put-1234"), "half of an object");
+
+        ObjectFiles reopened = new ObjectFiles(root);
+
+        assertThat(leftOver).doesNotExist();
+        assertThat(reopened.stat(BUCKET, "kept").size()).isEqualTo(4);
+    }
+
+    @Test
     void aMultipartUploadJoinsItsPartsInOrderAndChecksEachPart() throws IOException {
         byte[] first = new byte[(int) ObjectFiles.MIN_PART_SIZE];
         Arrays.fill(first, (byte) 1);
