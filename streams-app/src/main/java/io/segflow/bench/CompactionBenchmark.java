@@ -1,5 +1,6 @@
 package io.segflow.bench;
 
+import io.micrometer.core.instrument.Timer;
 import io.segflow.compaction.CompactionIo;
 import io.segflow.storage.StoredObject;
 import io.segflow.app.SegflowApp;
@@ -22,11 +23,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -77,19 +81,29 @@ public final class CompactionBenchmark {
         }
     }
 
-    /** The compaction meters of the collection: committed tasks' bytes and the workers' time. */
-    public record Work(long tasks, long bytesRead, long bytesWritten, long rowsDropped, double workerSeconds) {
+    /** The compaction meters of the collection: committed tasks' bytes and the workers' time, in all and by task type. */
+    public record Work(long tasks, long bytesRead, long bytesWritten, long rowsDropped, double workerSeconds, SortedMap<String, Work> byType) {
         static Work of(SegflowApp app, String collection) {
-            return new Work((long) counter(app, "segflow.compaction.tasks", collection),
-                    (long) counter(app, "segflow.compaction.bytes.read", collection),
-                    (long) counter(app, "segflow.compaction.bytes.written", collection),
-                    (long) counter(app, "segflow.compaction.rows.dropped", collection),
-                    app.meters().find("segflow.compaction.worker").tag("collection", collection).timers().stream()
-                            .mapToDouble(t -> t.totalTime(TimeUnit.SECONDS)).sum());
+            SortedMap<String, Work> byType = new TreeMap<>();
+            for (Timer timer : app.meters().find("segflow.compaction.worker").tag("collection", collection).timers()) {
+                String type = timer.getId().getTag("type");
+                byType.put(type, new Work((long) counter(app, "segflow.compaction.tasks", collection, type),
+                        (long) counter(app, "segflow.compaction.bytes.read", collection, type),
+                        (long) counter(app, "segflow.compaction.bytes.written", collection, type),
+                        (long) counter(app, "segflow.compaction.rows.dropped", collection, type), timer.totalTime(TimeUnit.SECONDS),
+                        Collections.emptySortedMap()));
+            }
+            return new Work((long) counter(app, "segflow.compaction.tasks", collection, null),
+                    (long) counter(app, "segflow.compaction.bytes.read", collection, null),
+                    (long) counter(app, "segflow.compaction.bytes.written", collection, null),
+                    (long) counter(app, "segflow.compaction.rows.dropped", collection, null),
+                    byType.values().stream().mapToDouble(Work::workerSeconds).sum(), byType);
         }
 
-        private static double counter(SegflowApp app, String name, String collection) {
-            return app.meters().find(name).tag("collection", collection).counters().stream().mapToDouble(c -> c.count()).sum();
+        /** The counter's total over the collection's task types, or of one type. */
+        private static double counter(SegflowApp app, String name, String collection, String type) {
+            var search = app.meters().find(name).tag("collection", collection);
+            return (type == null ? search : search.tag("type", type)).counters().stream().mapToDouble(c -> c.count()).sum();
         }
 
         double inputMegabytesPerWorkerSecond() {
@@ -119,6 +133,8 @@ public final class CompactionBenchmark {
             out.printf("  compaction: %,d tasks read %.1f MB and wrote %.1f MB, dropped %,d rows, in %.1f worker-seconds:"
                     + " %.1f MB/s of input per worker%n", work.tasks(), work.bytesRead() / 1e6, work.bytesWritten() / 1e6,
                     work.rowsDropped(), work.workerSeconds(), work.inputMegabytesPerWorkerSecond());
+            work.byType().forEach((type, typed) -> out.printf("    %s: %,d tasks read %.1f MB in %.1f worker-seconds: %.1f MB/s per worker%n",
+                    type, typed.tasks(), typed.bytesRead() / 1e6, typed.workerSeconds(), typed.inputMegabytesPerWorkerSecond()));
             out.printf("  write amplification: (%.1f MB flushed + %.1f MB compacted) / %.1f MB flushed = %.2f%n",
                     b.bucket().bytes() / 1e6, work.bytesWritten() / 1e6, b.bucket().bytes() / 1e6,
                     (double) (b.bucket().bytes() + work.bytesWritten()) / b.bucket().bytes());
