@@ -60,10 +60,6 @@ final class S3Handler implements HttpHandler {
 
     private record Call(HttpExchange exchange, String method, String bucket, String key, Map<String, String> query,
                         SigV4.Verified verified) {
-        Headers headers() {
-            return exchange.getRequestHeaders();
-        }
-
         String header(String name) {
             return exchange.getRequestHeaders().getFirst(name);
         }

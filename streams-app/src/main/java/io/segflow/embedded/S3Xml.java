@@ -86,10 +86,6 @@ final class S3Xml {
         }
     }
 
-    static String time(Instant time) {
-        return TIME.format(time);
-    }
-
     /**
      * The leaf elements' text of each {@code item} element, in document order, as maps by element name; the first
      * map holds the leaves outside any item (such as a multi-delete's {@code Quiet}).
