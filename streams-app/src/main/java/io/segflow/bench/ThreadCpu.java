@@ -17,16 +17,19 @@ import java.util.regex.Pattern;
  */
 final class ThreadCpu {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    static final String CLIENT = "segment uploads (files, MinIO client)";
+    static final String S3_SERVER = "S3 server";
+    static final String CALLER = "benchmark producer";
     /** First match wins; a thread matching none counts towards the broker group. */
     private static final List<Map.Entry<String, Pattern>> GROUPS = List.of(
             Map.entry("compaction workers", Pattern.compile(".*-compaction-\\d+")),
             Map.entry("compaction reads and writes", Pattern.compile(".*-compaction-(read|write)-\\d+")),
             Map.entry("stream thread", Pattern.compile(".*-StreamThread-\\d+")),
             Map.entry("pipeline's Kafka clients", Pattern.compile(".*StreamThread-\\d+-producer|.*-StateUpdater-\\d+|.*heartbeat-thread.*")),
-            Map.entry("segment uploads (files, MinIO client)", Pattern.compile(".*-upload-(put-)?\\d+|Thread-\\d+|OkHttp.*|Okio.*")),
-            Map.entry("S3 server", Pattern.compile("s3-server-.*")),
+            Map.entry(CLIENT, Pattern.compile(".*-upload-(put-)?\\d+|Thread-\\d+|OkHttp.*|Okio.*")),
+            Map.entry(S3_SERVER, Pattern.compile("s3-server-.*")),
             Map.entry("bulk import (read, encode, put)", Pattern.compile("import-.*")),
-            Map.entry("benchmark producer", Pattern.compile("main|kafka-producer-network-thread \\| producer-\\d+")));
+            Map.entry(CALLER, Pattern.compile("main|kafka-producer-network-thread \\| producer-\\d+")));
     private static final String BROKER = "Kafka broker and the rest";
 
     private final Map<Long, Long> nanosById;

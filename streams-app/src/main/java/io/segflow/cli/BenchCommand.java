@@ -7,6 +7,7 @@ import io.segflow.bench.FailoverBenchmark;
 import io.segflow.bench.ImportBenchmark;
 import io.segflow.bench.IngestBenchmark;
 import io.segflow.bench.ReadBenchmark;
+import io.segflow.bench.StorageBenchmark;
 import io.segflow.compaction.CompactionSettings;
 import io.segflow.config.SegflowConfig;
 import io.segflow.imports.ImportFormat;
@@ -23,7 +24,7 @@ import java.util.concurrent.Callable;
 
 /** {@code segflow bench ...}: benchmarks on a {@link ScratchInstance}. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a fresh embedded default.",
-        subcommands = {BenchCommand.Ingest.class, BenchCommand.Read.class, BenchCommand.Compaction.class, BenchCommand.Failover.class,
+        subcommands = {BenchCommand.Ingest.class, BenchCommand.Read.class, BenchCommand.Compaction.class, BenchCommand.Failover.class, BenchCommand.Storage.class,
             BenchCommand.Backpressure.class, BenchCommand.Catalog.class, BenchCommand.Import.class})
 final class BenchCommand {
 
@@ -268,6 +269,29 @@ final class BenchCommand {
             try (ScratchInstance instance = ScratchInstance.start("segflow-bench", instanceSettings)) {
                 return BackpressureBenchmark.run(instance.app(), label, keys, upserts, dim, channels, System.err);
             }
+        }
+    }
+
+    @Command(name = "storage", mixinStandardHelpOptions = true,
+            description = "The storage path alone: objects copied (get, then put) one at a time through the MinIO client and the embedded"
+                    + " S3 server, round after round: rate, get and put times, CPU per copied object of the process, the server and the client.")
+    static final class Storage implements Callable<Integer> {
+        @Option(names = "--objects", defaultValue = "150", description = "Objects copied per round (default ${DEFAULT-VALUE}).")
+        int objects;
+
+        @Option(names = "--size", defaultValue = "327680", description = "Bytes per object (default ${DEFAULT-VALUE}, a small insert log's).")
+        int size;
+
+        @Option(names = "--warmup-rounds", defaultValue = "20", description = "Rounds run before those measured (default ${DEFAULT-VALUE}).")
+        int warmupRounds;
+
+        @Option(names = "--rounds", defaultValue = "10", description = "Rounds measured (default ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            StorageBenchmark.run(objects, size, warmupRounds, rounds, System.err).print(System.out);
+            return 0;
         }
     }
 
