@@ -39,8 +39,13 @@ final class SigV4 {
     private static final int MAX_SIGNING_KEYS = 64;
     private static final Pattern SPACES = Pattern.compile(" {2,}");
 
-    /** What a request is signed over; {@code headers} by lower-case name, {@code rawQuery} as sent (may be null). */
-    record Request(String method, String rawPath, String rawQuery, Function<String, List<String>> headers) {
+    /** What a request is signed over: {@code headers} by lower-case name, the query's parameters decoded. */
+    record Request(String method, String rawPath, Map<String, String> query, Function<String, List<String>> headers) {
+        /** @param rawQuery the query as sent, or null */
+        static Request of(String method, String rawPath, String rawQuery, Function<String, List<String>> headers) {
+            return new Request(method, rawPath, decodedQuery(rawQuery), headers);
+        }
+
         String header(String name) {
             List<String> values = headers.apply(name);
             return values == null || values.isEmpty() ? null : values.get(0);
@@ -66,7 +71,7 @@ final class SigV4 {
     /** Checks the request's signature; an {@link S3Exception} says why it is refused. */
     Verified verify(Request request) {
         String authorization = request.header("authorization");
-        Map<String, String> query = decodedQuery(request.rawQuery());
+        Map<String, String> query = request.query();
         if (authorization != null) {
             return verifyHeader(request, authorization, query);
         }

@@ -36,7 +36,7 @@ class AwsChunkedInputStreamTest {
         headers.put("authorization", List.of("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,"
                 + "SignedHeaders=content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;"
                 + "x-amz-storage-class,Signature=" + SEED));
-        return signatures.verify(new SigV4.Request("PUT", "/examplebucket/chunkObject.txt", null, headers::get));
+        return signatures.verify(SigV4.Request.of("PUT", "/examplebucket/chunkObject.txt", null, headers::get));
     }
 
     private static byte[] body(List<String> signatures, int... sizes) {

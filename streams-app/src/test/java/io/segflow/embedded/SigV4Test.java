@@ -34,7 +34,7 @@ class SigV4Test {
     }
 
     private static SigV4.Request request(String method, String path, String query, Map<String, List<String>> headers) {
-        return new SigV4.Request(method, path, query, headers::get);
+        return SigV4.Request.of(method, path, query, headers::get);
     }
 
     @Test
