@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -99,8 +98,9 @@ public final class CompactionWorker {
     /**
      * L0 delete: each target gets one delta log of the deletes that can reach it: newer than its
      * oldest row and than the deletes a rewrite already applied to it, within its key range, and a
-     * key its bloom filter may hold (no false negatives, so no delete is lost). Each key is hashed
-     * once for every target's filter, and the targets' stats logs are fetched ahead of the check.
+     * key its bloom filter may hold (no false negatives, so no delete is lost). The deletes are
+     * ordered by key and hashed once for all targets, and the targets' stats logs are fetched
+     * ahead of the check.
      */
     private void routeDeletes(CompactionTask task, CompactionResult.Builder result) throws Exception {
         List<DeltaEntry> deletes = new ArrayList<>();
@@ -110,8 +110,7 @@ public final class CompactionWorker {
             read += file.length;
             deletes.addAll(AvroFiles.read(file, DeltaEntry.class));
         }
-        Object[] pks = deletes.stream().map(d -> PrimaryKeys.plain(d.getPk())).toArray();
-        KeyBloom.Probe[] probes = Arrays.stream(pks).map(pk -> KeyBloom.Probe.of(PrimaryKeys.encode(pk))).toArray(KeyBloom.Probe[]::new);
+        KeyOrderedDeletes byKey = new KeyOrderedDeletes(deletes);
         Map<Long, SegmentInfo> segments = byId(task.getInputSegments());
         List<SegmentInfo> targets = task.getTargets().stream().map(segments::get).toList();
         List<DeltaAppend> appends = new ArrayList<>();
@@ -123,12 +122,7 @@ public final class CompactionWorker {
                 KeyBloom bloom = SegmentFiles.bloom(statsFile);
                 PkRange keys = new PkRange(PrimaryKeys.plain(target.getMinPk()), PrimaryKeys.plain(target.getMaxPk()));
                 long after = Math.max(target.getMinPosition(), target.getDeletesAppliedThrough());
-                List<DeltaEntry> reaching = new ArrayList<>();
-                for (int i = 0; i < pks.length; i++) {
-                    if (deletes.get(i).getPosition() > after && keys.mayHold(pks[i]) && bloom.mightContain(probes[i])) {
-                        reaching.add(deletes.get(i));
-                    }
-                }
+                List<DeltaEntry> reaching = byKey.reaching(keys, after, bloom);
                 if (!reaching.isEmpty()) {
                     String path = ObjectPaths.deltaLog(task.getCollection(), task.getChannel(), target.getId(), task.getOutputIds().get(0));
                     byte[] file = AvroFiles.write(DeltaEntry.getClassSchema(), reaching);

@@ -1,0 +1,86 @@
+package io.segflow.compaction;
+
+import com.google.common.hash.BloomFilter;
+import com.google.common.hash.Funnels;
+import io.segflow.schema.DeltaEntry;
+import io.segflow.schema.dml.PrimaryKeys;
+import io.segflow.segment.PkRange;
+import io.segflow.storage.KeyBloom;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.LongFunction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class KeyOrderedDeletesTest {
+    private final Random random = new Random(11);
+
+    @Test
+    void routesLongKeysExactlyAsCheckingEveryDeleteAgainstEveryTarget() throws IOException {
+        assertSameAsEveryDeleteAgainstEveryTarget(pk -> pk);
+    }
+
+    @Test
+    void routesStringKeysInTheirOwnOrder() throws IOException {
+        // "k10" < "k9": the range and the search must both order by string, not by number.
+        assertSameAsEveryDeleteAgainstEveryTarget(pk -> "k" + pk);
+    }
+
+    @Test
+    void keepsTheOrderTheDeletesCameInAndTheirRepeatedKeys() throws IOException {
+        List<DeltaEntry> deletes = List.of(delete(30L, 5), delete(10L, 6), delete(20L, 7), delete(10L, 8), delete(40L, 9));
+        KeyBloom all = bloom(List.of(10L, 20L, 30L, 40L));
+
+        List<DeltaEntry> reaching = new KeyOrderedDeletes(deletes).reaching(new PkRange(10L, 30L), 5, all);
+
+        assertThat(reaching).containsExactly(delete(10L, 6), delete(20L, 7), delete(10L, 8));
+        assertThat(new KeyOrderedDeletes(deletes).reaching(new PkRange(), 8, all)).containsExactly(delete(40L, 9));
+        assertThat(new KeyOrderedDeletes(deletes).reaching(new PkRange(11L, 19L), 0, all)).isEmpty();
+    }
+
+    private void assertSameAsEveryDeleteAgainstEveryTarget(LongFunction<Object> key) throws IOException {
+        List<DeltaEntry> deletes = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            deletes.add(delete(key.apply(random.nextInt(20_000)), random.nextInt(1_000)));
+        }
+        KeyOrderedDeletes byKey = new KeyOrderedDeletes(deletes);
+        int routed = 0;
+        for (int target = 0; target < 200; target++) {
+            long low = random.nextInt(20_000);
+            List<Object> rows = new ArrayList<>();
+            PkRange range = new PkRange();
+            for (int r = 0; r < 100; r++) {
+                Object pk = key.apply(low + random.nextInt(500));
+                rows.add(pk);
+                range.add(pk);
+            }
+            KeyBloom bloom = bloom(rows);
+            long after = random.nextInt(1_000);
+
+            List<DeltaEntry> expected = deletes.stream().filter(d -> d.getPosition() > after
+                    && range.mayHold(PrimaryKeys.plain(d.getPk())) && bloom.mightContain(PrimaryKeys.encode(PrimaryKeys.plain(d.getPk())))).toList();
+
+            assertThat(byKey.reaching(range, after, bloom)).as("target %d", target).isEqualTo(expected);
+            routed += expected.size();
+        }
+        assertThat(routed).as("deletes routed over all targets").isPositive();
+    }
+
+    private static DeltaEntry delete(Object pk, long position) {
+        return DeltaEntry.newBuilder().setPk(pk).setPosition(position).build();
+    }
+
+    private static KeyBloom bloom(List<?> keys) throws IOException {
+        BloomFilter<byte[]> filter = BloomFilter.create(Funnels.byteArrayFunnel(), keys.size(), 0.01);
+        keys.forEach(pk -> filter.put(PrimaryKeys.encode(pk)));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        filter.writeTo(out);
+        return KeyBloom.read(ByteBuffer.wrap(out.toByteArray()));
+    }
+}
