@@ -5,7 +5,6 @@ import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.segment.PkRange;
 import io.segflow.storage.KeyBloom;
 
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -15,24 +14,36 @@ import java.util.stream.IntStream;
  * target segment looks only at the keys inside the target's key range.
  *
  * <p>Checking every delete against every target costs deletes x targets: at ten million rows,
- * 750,000 deletes against 2,000 targets, most of them rejected one by one by their key range.
- * Segments flushed in key order hold narrow ranges, so a binary search for the range leaves a
- * few hundred keys per target to check by position and bloom filter.
+ * 750,000 deletes against 2,000 targets. Segments flushed in key order hold narrow ranges, and a
+ * binary search for the range leaves a few hundred keys to check; a segment of keys from all over
+ * (upserts) still checks them all, so positions and hashes sit in flat arrays in key order and a
+ * check is a comparison and a bloom probe on memory read in sequence.
  */
 final class KeyOrderedDeletes {
     private final List<DeltaEntry> deletes;
-    /** Indexes into {@link #deletes} in key order, and each one's key and probe in the same order. */
+    /** Indexes into {@link #deletes} in key order, and each one's key, position and hash halves in the same order. */
     private final int[] byKey;
     private final Object[] keys;
-    private final KeyBloom.Probe[] probes;
+    private final long[] positions;
+    private final long[] hashLows;
+    private final long[] hashHighs;
 
     KeyOrderedDeletes(List<DeltaEntry> deletes) {
         this.deletes = List.copyOf(deletes);
         Object[] plain = this.deletes.stream().map(d -> PrimaryKeys.plain(d.getPk())).toArray();
         this.byKey = IntStream.range(0, plain.length).boxed().sorted(Comparator.comparing(i -> plain[i], PkRange::compare))
                 .mapToInt(Integer::intValue).toArray();
-        this.keys = Arrays.stream(byKey).mapToObj(i -> plain[i]).toArray();
-        this.probes = Arrays.stream(keys).map(pk -> KeyBloom.Probe.of(PrimaryKeys.encode(pk))).toArray(KeyBloom.Probe[]::new);
+        this.keys = new Object[byKey.length];
+        this.positions = new long[byKey.length];
+        this.hashLows = new long[byKey.length];
+        this.hashHighs = new long[byKey.length];
+        for (int i = 0; i < byKey.length; i++) {
+            keys[i] = plain[byKey[i]];
+            positions[i] = this.deletes.get(byKey[i]).getPosition();
+            KeyBloom.Probe probe = KeyBloom.Probe.of(PrimaryKeys.encode(keys[i]));
+            hashLows[i] = probe.low();
+            hashHighs[i] = probe.high();
+        }
     }
 
     /**
@@ -43,9 +54,13 @@ final class KeyOrderedDeletes {
     List<DeltaEntry> reaching(PkRange range, long after, KeyBloom bloom) {
         int from = range.min() == null ? 0 : firstAbove(range.min(), false);
         int to = range.max() == null ? keys.length : firstAbove(range.max(), true);
-        return IntStream.range(from, to)
-                .filter(i -> deletes.get(byKey[i]).getPosition() > after && bloom.mightContain(probes[i]))
-                .map(i -> byKey[i]).sorted().mapToObj(deletes::get).toList();
+        IntStream.Builder hits = IntStream.builder();
+        for (int i = from; i < to; i++) {
+            if (positions[i] > after && bloom.mightContain(hashLows[i], hashHighs[i])) {
+                hits.add(byKey[i]);
+            }
+        }
+        return hits.build().sorted().mapToObj(deletes::get).toList();
     }
 
     /** The first index whose key is above {@code pk}, or at or above it unless {@code inclusive}. */

@@ -59,13 +59,25 @@ public final class KeyBloom {
     }
 
     public boolean mightContain(Probe probe) {
-        long combined = probe.low();
+        return mightContain(probe.low(), probe.high());
+    }
+
+    /** Asks with a {@link Probe}'s two halves, for callers that keep many of them in flat arrays. */
+    public boolean mightContain(long low, long high) {
+        // Most keys a filter does not hold miss one of the first two bits: test both without a
+        // branch between them, since which one misses cannot be predicted.
+        long first = (low & Long.MAX_VALUE) % bitSize;
+        long second = ((low + high) & Long.MAX_VALUE) % bitSize;
+        if (hashFunctions >= 2 && ((bits[(int) (first >>> 6)] >>> first) & (bits[(int) (second >>> 6)] >>> second) & 1) == 0) {
+            return false;
+        }
+        long combined = low;
         for (int i = 0; i < hashFunctions; i++) {
             long index = (combined & Long.MAX_VALUE) % bitSize;
             if ((bits[(int) (index >>> 6)] & (1L << index)) == 0) {
                 return false;
             }
-            combined += probe.high();
+            combined += high;
         }
         return true;
     }
