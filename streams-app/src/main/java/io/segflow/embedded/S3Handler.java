@@ -73,6 +73,13 @@ final class S3Handler implements HttpHandler {
             } catch (S3Exception e) {
                 sendError(exchange, e, resource, requestId);
             } catch (Exception e) {
+                if (e instanceof IOException && exchange.getResponseCode() != -1) {
+                    // The answer had begun: the client stopped reading it (a reader that needed only
+                    // the start of an object), as S3 clients may. Nothing to answer, nothing wrong here.
+                    log.debug("S3 {} {}: the client closed the connection during the answer: {}", exchange.getRequestMethod(),
+                            resource, e.toString());
+                    return;
+                }
                 log.error("S3 {} {} failed", exchange.getRequestMethod(), resource, e);
                 sendError(exchange, new S3Exception(500, "InternalError", "we encountered an internal error: " + e), resource, requestId);
             }

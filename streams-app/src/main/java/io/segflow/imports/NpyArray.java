@@ -150,17 +150,19 @@ final class NpyArray implements AutoCloseable {
         };
     }
 
-    /** A row of kind f as float32 values: copied in bulk when the file holds float32, narrowed when float64. */
-    float[] floats(ByteBuffer values) {
-        float[] floats = new float[width()];
-        if (itemBytes == Float.BYTES) {
-            values.asFloatBuffer().get(floats);
-        } else {
-            for (int i = 0; i < floats.length; i++) {
-                floats[i] = (float) values.getDouble(i * itemBytes);
-            }
+    /**
+     * A row of kind f as the insert log keeps a vector: float32, little-endian. A little-endian
+     * float32 row, the usual NumPy vector file, is copied as it is.
+     */
+    byte[] float32LittleEndian(ByteBuffer values) {
+        if (itemBytes == Float.BYTES && values.order() == ByteOrder.LITTLE_ENDIAN) {
+            return Arrays.copyOf(values.array(), values.capacity());
         }
-        return floats;
+        ByteBuffer converted = ByteBuffer.allocate(width() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < width(); i++) {
+            converted.putFloat(i * Float.BYTES, (float) number(values, i));
+        }
+        return converted.array();
     }
 
     /** Element {@code i} of a row as a long (kinds b, i, u). */

@@ -118,7 +118,7 @@ final class NpyRows implements RowReader {
         row++;
         ByteBuffer pkRow = pk.nextRow(row);
         Object key = pkType == PkType.INT64 ? (Object) pk.integer(pkRow, 0) : pk.text(pkRow);
-        float[] values = vector.floats(vector.nextRow(row));
+        byte[] values = vector.float32LittleEndian(vector.nextRow(row));
         Map<String, Object> fields = new HashMap<>();
         for (Map.Entry<String, NpyArray> scalar : scalars.entrySet()) {
             NpyArray array = scalar.getValue();

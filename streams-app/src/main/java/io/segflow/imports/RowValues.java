@@ -6,6 +6,7 @@ import io.segflow.schema.FieldSpec;
 import io.segflow.schema.PkType;
 import io.segflow.schema.ScalarType;
 import io.segflow.schema.dml.DmlSchemas;
+import io.segflow.storage.InsertLogEncoder;
 
 import java.util.HashMap;
 import java.util.Iterator;
@@ -74,7 +75,7 @@ final class RowValues {
         if (vector == null) {
             throw new ImportFileException(path, row, "no 'vector'");
         }
-        return new ImportRow(pk, vector, values);
+        return new ImportRow(pk, InsertLogEncoder.vector(vector), values);
     }
 
     /**
@@ -106,7 +107,7 @@ final class RowValues {
             }
             converted.put(field.getKey(), field.getValue() == null ? null : typed(path, row, field.getKey(), type, field.getValue()));
         }
-        return new ImportRow(key, vector, converted);
+        return new ImportRow(key, InsertLogEncoder.vector(vector), converted);
     }
 
     private static Object typed(String path, long row, String name, ScalarType type, Object value) throws ImportFileException {

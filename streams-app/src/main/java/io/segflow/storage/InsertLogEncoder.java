@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
 
@@ -29,25 +28,30 @@ public final class InsertLogEncoder {
     private final List<FieldSpec> scalars;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     private final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-    private final byte[] vectorBytes;
-    private final FloatBuffer vectorFloats;
 
     public InsertLogEncoder(CollectionSpec spec) {
         this.pkType = spec.getPkType();
         this.dim = spec.getDim();
         this.scalars = List.copyOf(spec.getFields());
-        this.vectorBytes = new byte[dim * Float.BYTES];
-        this.vectorFloats = ByteBuffer.wrap(vectorBytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    }
+
+    /** A vector in the insert log's form: its float32 values, little-endian. */
+    public static byte[] vector(float[] values) {
+        byte[] bytes = new byte[values.length * Float.BYTES];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values);
+        return bytes;
     }
 
     /**
      * @param pk      Long or String, as the collection's primary key
-     * @param vector  exactly the collection's dimensions
+     * @param vector  the collection's dimensions as little-endian float32 ({@link #vector(float[])}),
+     *                written as they are: a NumPy file's rows already have this form
      * @param scalars by field name; absent or null fields are written as null
      */
-    public byte[] encode(long position, Object pk, long ts, float[] vector, Map<String, ?> scalars) {
-        if (vector.length != dim) {
-            throw new IllegalArgumentException("a vector of " + vector.length + " dimensions; the collection's have " + dim);
+    public byte[] encode(long position, Object pk, long ts, byte[] vector, Map<String, ?> scalars) {
+        if (vector.length != dim * Float.BYTES) {
+            throw new IllegalArgumentException("a vector of " + vector.length + " bytes (" + vector.length / Float.BYTES
+                    + " dimensions); the collection's have " + dim);
         }
         out.reset();
         try {
@@ -58,8 +62,7 @@ public final class InsertLogEncoder {
                 encoder.writeString((String) pk);
             }
             encoder.writeLong(ts);
-            vectorFloats.clear().put(vector);
-            encoder.writeBytes(vectorBytes);
+            encoder.writeBytes(vector);
             for (FieldSpec field : this.scalars) {
                 writeNullable(field.getType(), scalars.get(field.getName()));
             }

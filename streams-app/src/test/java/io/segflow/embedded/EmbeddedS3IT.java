@@ -1,5 +1,9 @@
 package io.segflow.embedded;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.minio.BucketExistsArgs;
 import io.minio.CopyObjectArgs;
 import io.minio.CopySource;
@@ -31,9 +35,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -157,6 +163,49 @@ class EmbeddedS3IT {
                 .isInstanceOfSatisfying(ErrorResponseException.class, e -> assertThat(e.errorResponse().code()).isEqualTo("NoSuchKey"));
         assertThatThrownBy(() -> get(GetObjectArgs.builder().bucket(BUCKET).object(key).build()))
                 .isInstanceOfSatisfying(ErrorResponseException.class, e -> assertThat(e.errorResponse().code()).isEqualTo("NoSuchKey"));
+    }
+
+    @Test
+    void aReaderThatStopsEarlyIsNoErrorAndTheServerServesOn() throws Exception {
+        String key = folder() + "large";
+        byte[] bytes = randomBytes(32 << 20);
+        client.putObject(PutObjectArgs.builder().bucket(BUCKET).object(key).stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
+        Logger handlerLog = (Logger) LoggerFactory.getLogger(S3Handler.class);
+        Level level = handlerLog.getLevel();
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        handlerLog.addAppender(events);
+        handlerLog.setLevel(Level.DEBUG);
+        try {
+            // More than the sockets' buffers hold: the server is still sending when the reader goes.
+            // A socket of our own, since OkHttp would read on for a while to keep the connection.
+            URI url = URI.create(client.getPresignedObjectUrl(GetPresignedObjectUrlArgs.builder().method(Method.GET).bucket(BUCKET)
+                    .object(key).expiry(60).build()));
+            try (Socket socket = new Socket(url.getHost(), url.getPort())) {
+                socket.getOutputStream().write(("GET " + url.getRawPath() + "?" + url.getRawQuery() + " HTTP/1.1\r\nHost: "
+                        + url.getHost() + ":" + url.getPort() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                InputStream in = socket.getInputStream();
+                assertThat(new String(in.readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+                in.readNBytes(1_000);
+                socket.setSoLinger(true, 0);
+            }
+            // The server's handler ends with a debug line, or a warning or error (the defect).
+            List<ILoggingEvent> logged = List.of();
+            while (logged.stream().noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN)
+                    || e.getFormattedMessage().contains("the client closed the connection"))) {
+                Thread.sleep(10);
+                synchronized (events) {
+                    logged = List.copyOf(events.list);
+                }
+            }
+            assertThat(logged).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.WARN));
+        } finally {
+            handlerLog.detachAppender(events);
+            handlerLog.setLevel(level);
+        }
+        assertThat(get(GetObjectArgs.builder().bucket(BUCKET).object(key).offset(1L << 20).length(10L).build()))
+                .isEqualTo(Arrays.copyOfRange(bytes, 1 << 20, (1 << 20) + 10));
+        client.removeObject(RemoveObjectArgs.builder().bucket(BUCKET).object(key).build());
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.segflow.schema.TestCollections;
 import io.segflow.schema.dml.DmlSchemas;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.storage.AvroFiles;
+import io.segflow.storage.InsertLogEncoder;
 import io.segflow.storage.SegmentFiles;
 import io.segflow.testing.InMemoryObjectStorage;
 import org.apache.avro.generic.GenericRecord;
@@ -49,7 +50,7 @@ class ImportSegmentsTest {
             ImportSegments writer = new ImportSegments(spec, "job", "hot", POSITIONS, new SegmentFiles(registry, 1_000, 0.01), storage::put,
                     builders, 2, Long.MAX_VALUE, segmentRows, 5_000, segments::add);
             for (long pk = 0; pk < rows; pk++) {
-                writer.add(new ImportRow(pk, new float[] {pk, -pk}, Map.of("price", pk * 1.5)));
+                writer.add(new ImportRow(pk, InsertLogEncoder.vector(new float[] {pk, -pk}), Map.of("price", pk * 1.5)));
             }
             writer.finish();
         } finally {

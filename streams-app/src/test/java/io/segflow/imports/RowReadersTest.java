@@ -5,6 +5,7 @@ import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.PkType;
 import io.segflow.schema.ScalarType;
 import io.segflow.schema.TestCollections;
+import io.segflow.storage.InsertLogEncoder;
 import io.segflow.testing.InMemoryObjectStorage;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +48,7 @@ class RowReadersTest {
         for (String path : List.of("w.json", "l.json")) {
             List<ImportRow> rows = read(ImportFormat.JSON, path);
             assertThat(rows).extracting(ImportRow::pk).containsExactly(1L, 2L);
-            assertThat(rows.get(0).vector()).containsExactly(0.5f, 1f);
+            assertThat(floats(rows.get(0).vector())).containsExactly(0.5f, 1f);
             assertThat(rows.get(0).scalars()).containsEntry("price", 2.5).containsEntry("tag", "a");
             assertThat(rows.get(1).scalars()).isEmpty();
         }
@@ -75,7 +76,7 @@ class RowReadersTest {
         List<ImportRow> rows = read(ImportFormat.CSV, "r.csv");
         assertThat(rows).extracting(ImportRow::pk).containsExactly(1L, 2L);
         assertThat(rows.get(0).scalars()).containsEntry("price", 2.5).containsEntry("tag", "a");
-        assertThat(rows.get(1).vector()).containsExactly(1f, 2f);
+        assertThat(floats(rows.get(1).vector())).containsExactly(1f, 2f);
         assertThat(rows.get(1).scalars()).containsEntry("price", null);
     }
 
@@ -112,9 +113,31 @@ class RowReadersTest {
         }
         List<ImportRow> rows = read(ImportFormat.NPY, "n");
         assertThat(rows).extracting(ImportRow::pk).containsExactly(7L, 8L, 9L);
-        assertThat(rows.get(2).vector()).containsExactly(5f, 6f);
+        assertThat(floats(rows.get(2).vector())).containsExactly(5f, 6f);
         assertThat(rows).extracting(r -> r.scalars().get("price")).containsExactly(0.5, 1.5, 2.5);
         assertThat(rows).extracting(r -> r.scalars().get("tag")).containsExactly("a", "bc", new String(Character.toChars(0x1F600)));
+    }
+
+    @Test
+    void numpyVectorsOfFloat64OrBigEndianFloat32BecomeLittleEndianFloat32() throws Exception {
+        storage.put("e/pk.npy", npy("<i8", "(2,)", littleEndian(16, b -> b.putLong(7).putLong(8))));
+        storage.put("e/vector.npy", npy("<f8", "(2, 2)", littleEndian(32, b -> b.putDouble(0.5).putDouble(-1).putDouble(1e40).putDouble(3))));
+        List<ImportRow> rows = read(ImportFormat.NPY, "e");
+        assertThat(floats(rows.get(0).vector())).containsExactly(0.5f, -1f);
+        assertThat(floats(rows.get(1).vector())).containsExactly(Float.POSITIVE_INFINITY, 3f);
+
+        ByteBuffer bigEndian = ByteBuffer.allocate(16).putFloat(1.25f).putFloat(2).putFloat(-3).putFloat(4);
+        storage.put("e/vector.npy", npy(">f4", "(2, 2)", bigEndian.array()));
+        rows = read(ImportFormat.NPY, "e");
+        assertThat(rows.get(1).vector()).isEqualTo(InsertLogEncoder.vector(new float[] {-3, 4}));
+        assertThat(floats(rows.get(0).vector())).containsExactly(1.25f, 2f);
+    }
+
+    /** A vector of the insert log's form (little-endian float32) as floats. */
+    private static float[] floats(byte[] vector) {
+        float[] floats = new float[vector.length / Float.BYTES];
+        ByteBuffer.wrap(vector).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(floats);
+        return floats;
     }
 
     @Test
@@ -143,7 +166,7 @@ class RowReadersTest {
         List<ImportRow> rows = read(ImportFormat.PARQUET, "p.parquet");
         assertThat(rows).hasSize(2_000);
         assertThat(rows.get(1_234).pk()).isEqualTo(1_234L);
-        assertThat(rows.get(1_234).vector()).containsExactly(1_234f, 1_234.5f);
+        assertThat(floats(rows.get(1_234).vector())).containsExactly(1_234f, 1_234.5f);
         assertThat(rows.get(1_234).scalars()).containsEntry("price", 1_234 * 1.5);
     }
 

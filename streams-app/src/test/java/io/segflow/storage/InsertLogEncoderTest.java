@@ -67,7 +67,7 @@ class InsertLogEncoderTest {
         for (int i = 0; i < 30; i++) {
             Object pk = pk(pkType, i);
             long position = i * 1_000_003L;
-            byte[] direct = encoder.encode(position, pk, TS, vector(i), scalars(i));
+            byte[] direct = encoder.encode(position, pk, TS, InsertLogEncoder.vector(vector(i)), scalars(i));
 
             assertThat(direct).isEqualTo(flush.encode(flushed(spec, records, pk, position, vector(i), scalars(i)), 0).array());
         }
@@ -84,7 +84,7 @@ class InsertLogEncoderTest {
         for (int i = 0; i < 250; i++) {
             Object pk = pk(pkType, i);
             stored.add(flushed(spec, records, pk, 77, vector(i), scalars(i)));
-            encoded.add(new EncodedRow(PrimaryKeys.encode(pk), TS, encoder.encode(77, pk, TS, vector(i), scalars(i))));
+            encoded.add(new EncodedRow(PrimaryKeys.encode(pk), TS, encoder.encode(77, pk, TS, InsertLogEncoder.vector(vector(i)), scalars(i))));
         }
         SegmentFiles files = new SegmentFiles(registry, 100, 0.01);
         Map<String, byte[]> viaFlush = new LinkedHashMap<>();
@@ -103,7 +103,7 @@ class InsertLogEncoderTest {
     void aVectorOfTheWrongSizeIsRefused() {
         InsertLogEncoder encoder = new InsertLogEncoder(spec(PkType.INT64));
 
-        assertThatThrownBy(() -> encoder.encode(0, 1L, TS, new float[] {1, 2}, Map.of()))
+        assertThatThrownBy(() -> encoder.encode(0, 1L, TS, InsertLogEncoder.vector(new float[] {1, 2}), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 dimensions").hasMessageContaining("have 3");
     }
 }
