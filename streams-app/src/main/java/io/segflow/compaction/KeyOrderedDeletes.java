@@ -52,8 +52,10 @@ final class KeyOrderedDeletes {
      * they were given.
      */
     List<DeltaEntry> reaching(PkRange range, long after, KeyBloom bloom) {
-        int from = range.min() == null ? 0 : firstAbove(range.min(), false);
-        int to = range.max() == null ? keys.length : firstAbove(range.max(), true);
+        // A range missing either bound may hold any key (PkRange.mayHold).
+        boolean bounded = range.min() != null && range.max() != null;
+        int from = bounded ? firstAbove(range.min(), false) : 0;
+        int to = bounded ? firstAbove(range.max(), true) : keys.length;
         IntStream.Builder hits = IntStream.builder();
         for (int i = from; i < to; i++) {
             if (positions[i] > after && bloom.mightContain(hashLows[i], hashHighs[i])) {

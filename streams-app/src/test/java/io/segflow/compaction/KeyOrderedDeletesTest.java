@@ -42,6 +42,8 @@ class KeyOrderedDeletesTest {
         assertThat(reaching).containsExactly(delete(10L, 6), delete(20L, 7), delete(10L, 8));
         assertThat(new KeyOrderedDeletes(deletes).reaching(new PkRange(), 8, all)).containsExactly(delete(40L, 9));
         assertThat(new KeyOrderedDeletes(deletes).reaching(new PkRange(11L, 19L), 0, all)).isEmpty();
+        assertThat(new KeyOrderedDeletes(deletes).reaching(new PkRange(35L, null), 8, all)).containsExactly(delete(40L, 9));
+        assertThat(new KeyOrderedDeletes(deletes).reaching(new PkRange(null, 15L), 8, all)).containsExactly(delete(40L, 9));
     }
 
     private void assertSameAsEveryDeleteAgainstEveryTarget(LongFunction<Object> key) throws IOException {
