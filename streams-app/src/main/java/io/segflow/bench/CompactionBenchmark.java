@@ -87,17 +87,17 @@ public final class CompactionBenchmark {
             SortedMap<String, Work> byType = new TreeMap<>();
             for (Timer timer : app.meters().find("segflow.compaction.worker").tag("collection", collection).timers()) {
                 String type = timer.getId().getTag("type");
-                byType.put(type, new Work((long) counter(app, "segflow.compaction.tasks", collection, type),
-                        (long) counter(app, "segflow.compaction.bytes.read", collection, type),
-                        (long) counter(app, "segflow.compaction.bytes.written", collection, type),
-                        (long) counter(app, "segflow.compaction.rows.dropped", collection, type), timer.totalTime(TimeUnit.SECONDS),
-                        Collections.emptySortedMap()));
+                byType.put(type, counted(app, collection, type, timer.totalTime(TimeUnit.SECONDS), Collections.emptySortedMap()));
             }
-            return new Work((long) counter(app, "segflow.compaction.tasks", collection, null),
-                    (long) counter(app, "segflow.compaction.bytes.read", collection, null),
-                    (long) counter(app, "segflow.compaction.bytes.written", collection, null),
-                    (long) counter(app, "segflow.compaction.rows.dropped", collection, null),
-                    byType.values().stream().mapToDouble(Work::workerSeconds).sum(), byType);
+            return counted(app, collection, null, byType.values().stream().mapToDouble(Work::workerSeconds).sum(), byType);
+        }
+
+        /** The counters of the collection's tasks, of one type or (null) of all. */
+        private static Work counted(SegflowApp app, String collection, String type, double workerSeconds, SortedMap<String, Work> byType) {
+            return new Work((long) counter(app, "segflow.compaction.tasks", collection, type),
+                    (long) counter(app, "segflow.compaction.bytes.read", collection, type),
+                    (long) counter(app, "segflow.compaction.bytes.written", collection, type),
+                    (long) counter(app, "segflow.compaction.rows.dropped", collection, type), workerSeconds, byType);
         }
 
         /** The counter's total over the collection's task types, or of one type. */

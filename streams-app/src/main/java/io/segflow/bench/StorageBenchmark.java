@@ -2,6 +2,7 @@ package io.segflow.bench;
 
 import com.google.common.math.Quantiles;
 import io.segflow.embedded.EmbeddedS3;
+import io.segflow.embedded.Folders;
 import io.segflow.storage.S3ObjectStorage;
 
 import java.io.PrintStream;
@@ -9,12 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Stream;
 
 /**
  * {@code segflow bench storage}: the storage path alone. Objects of one size are put into the embedded S3 server,
@@ -78,9 +77,7 @@ public final class StorageBenchmark {
             }
             return new Result(objects, size, warmupRounds, measured);
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
+            Folders.deleteRecursively(dir);
         }
     }
 
