@@ -2,6 +2,7 @@ package io.segflow.storage;
 
 import org.apache.avro.Schema;
 import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileConstants;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.file.SeekableByteArrayInput;
@@ -26,6 +27,11 @@ public final class AvroFiles {
     private static final int ZSTD_LEVEL = 1;
     /** Bytes per compressed block: zstd works faster on large blocks than on Avro's default 64 KB, for the same size. */
     private static final int BLOCK_BYTES = 1 << 20;
+
+    static {
+        // A reader takes the codec its file names from Avro's registry, and from nowhere else.
+        CodecFactory.addCodec(DataFileConstants.ZSTANDARD_CODEC, ZstdBlockCodec.factory(ZSTD_LEVEL));
+    }
 
     private AvroFiles() {
     }
@@ -57,7 +63,7 @@ public final class AvroFiles {
 
     private static <T> byte[] write(Schema schema, GenericData model, ByteArrayOutputStream out, Records<T> records) {
         try (DataFileWriter<T> writer = new DataFileWriter<T>(new GenericDatumWriter<>(schema, model))) {
-            writer.setCodec(CodecFactory.zstandardCodec(ZSTD_LEVEL));
+            writer.setCodec(ZstdBlockCodec.factory(ZSTD_LEVEL));
             writer.setSyncInterval(BLOCK_BYTES);
             writer.create(schema, out);
             records.appendTo(writer);
