@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -168,14 +169,14 @@ final class S3Handler implements HttpHandler {
                         throw S3Exception.notImplemented("copying into a part (UploadPartCopy)");
                     }
                     String etag = files.putPart(call.bucket(), call.key(), uploadId, partNumber(query.get("partNumber")), payload(call));
-                    call.exchange().getResponseHeaders().set("ETag", quoted(etag));
+                    call.exchange().getResponseHeaders().set("ETag", Preconditions.quoted(etag));
                     sendEmpty(call.exchange(), 200);
                 } else if (call.header("x-amz-copy-source") != null) {
                     copyObject(call);
                 } else {
                     conditionalPut(call);
                     ObjectFiles.ObjectInfo info = files.put(call.bucket(), call.key(), payload(call));
-                    call.exchange().getResponseHeaders().set("ETag", quoted(info.etag()));
+                    call.exchange().getResponseHeaders().set("ETag", Preconditions.quoted(info.etag()));
                     sendEmpty(call.exchange(), 200);
                 }
             }
@@ -265,7 +266,7 @@ final class S3Handler implements HttpHandler {
         }
         for (ObjectFiles.ObjectInfo object : listing.objects()) {
             xml.open("Contents").element("Key", encoded(object.key(), url)).element("LastModified", object.lastModified())
-                    .element("ETag", quoted(object.etag())).element("Size", object.size()).element("StorageClass", "STANDARD");
+                    .element("ETag", Preconditions.quoted(object.etag())).element("Size", object.size()).element("StorageClass", "STANDARD");
             if (!v2 || "true".equals(query.get("fetch-owner"))) {
                 xml.open("Owner").element("ID", OWNER).element("DisplayName", OWNER).close("Owner");
             }
@@ -281,25 +282,24 @@ final class S3Handler implements HttpHandler {
         ObjectFiles.ObjectInfo info = files.stat(call.bucket(), call.key());
         HttpExchange exchange = call.exchange();
         Headers response = exchange.getResponseHeaders();
-        response.set("ETag", quoted(info.etag()));
+        response.set("ETag", Preconditions.quoted(info.etag()));
         response.set("Last-Modified", HTTP_DATE.format(info.lastModified()));
         response.set("Accept-Ranges", "bytes");
         response.set("Content-Type", call.query().getOrDefault("response-content-type", "application/octet-stream"));
-        if (notModified(call, info)) {
+        if (Preconditions.notModified(call.header("If-Match"), call.header("If-None-Match"), info.etag())) {
+            exchange.sendResponseHeaders(304, -1);
             return;
         }
         long start = 0;
         long length = info.size();
         int status = 200;
-        String range = call.header("Range");
-        if (range != null) {
-            long[] bounds = range(range, info.size());
-            if (bounds != null) {
-                start = bounds[0];
-                length = bounds[1] - bounds[0] + 1;
-                status = 206;
-                response.set("Content-Range", "bytes " + bounds[0] + "-" + bounds[1] + "/" + info.size());
-            }
+        String header = call.header("Range");
+        Optional<ByteRange> range = header == null ? Optional.empty() : ByteRange.of(header, info.size());
+        if (range.isPresent()) {
+            start = range.get().first();
+            length = range.get().length();
+            status = 206;
+            response.set("Content-Range", range.get().contentRange(info.size()));
         }
         if (call.method().equals("HEAD")) {
             response.set("Content-Length", Long.toString(length));
@@ -334,20 +334,6 @@ final class S3Handler implements HttpHandler {
         }
     }
 
-    /** Answers 304 or 412 where a condition of the request does not hold; true if it has answered. */
-    private static boolean notModified(Call call, ObjectFiles.ObjectInfo info) throws IOException {
-        String ifMatch = call.header("If-Match");
-        if (ifMatch != null && !matches(ifMatch, info.etag())) {
-            throw new S3Exception(412, "PreconditionFailed", "the object's entity tag is not the one If-Match names");
-        }
-        String ifNoneMatch = call.header("If-None-Match");
-        if (ifNoneMatch != null && matches(ifNoneMatch, info.etag())) {
-            call.exchange().sendResponseHeaders(304, -1);
-            return true;
-        }
-        return false;
-    }
-
     private void conditionalPut(Call call) throws IOException {
         String ifNoneMatch = call.header("If-None-Match");
         String ifMatch = call.header("If-Match");
@@ -363,66 +349,7 @@ final class S3Handler implements HttpHandler {
             }
             existing = null;
         }
-        if (ifNoneMatch != null && existing != null && (ifNoneMatch.trim().equals("*") || matches(ifNoneMatch, existing.etag()))) {
-            throw new S3Exception(412, "PreconditionFailed", "the object exists and If-None-Match forbids replacing it");
-        }
-        if (ifMatch != null && (existing == null || !matches(ifMatch, existing.etag()))) {
-            throw existing == null ? S3Exception.noSuchKey(call.key())
-                    : new S3Exception(412, "PreconditionFailed", "the object's entity tag is not the one If-Match names");
-        }
-    }
-
-    private static boolean matches(String condition, String etag) {
-        for (String tag : condition.split(",")) {
-            String trimmed = tag.trim();
-            if (trimmed.equals("*") || trimmed.equals(quoted(etag)) || trimmed.equals(etag)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The first and last byte of a {@code bytes=} range, or null to answer the whole object (as S3 does for a form it does not take). */
-    private static long[] range(String header, long size) {
-        if (!header.startsWith("bytes=") || header.contains(",")) {
-            return null;
-        }
-        String spec = header.substring("bytes=".length()).trim();
-        int dash = spec.indexOf('-');
-        if (dash < 0) {
-            return null;
-        }
-        try {
-            String first = spec.substring(0, dash).trim();
-            String last = spec.substring(dash + 1).trim();
-            long start;
-            long end;
-            if (first.isEmpty()) {
-                long suffix = Long.parseLong(last);
-                if (suffix == 0) {
-                    throw invalidRange(size);
-                }
-                start = Math.max(0, size - suffix);
-                end = size - 1;
-            } else {
-                start = Long.parseLong(first);
-                end = last.isEmpty() ? size - 1 : Long.parseLong(last);
-                if (end < start) {
-                    return null;
-                }
-                end = Math.min(end, size - 1);
-            }
-            if (start >= size) {
-                throw invalidRange(size);
-            }
-            return new long[] {start, end};
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static S3Exception invalidRange(long size) {
-        return new S3Exception(416, "InvalidRange", "the requested range is not satisfiable for an object of " + size + " bytes");
+        Preconditions.checkPut(ifMatch, ifNoneMatch, existing == null ? null : existing.etag(), call.key());
     }
 
     private void copyObject(Call call) throws IOException {
@@ -439,7 +366,7 @@ final class S3Handler implements HttpHandler {
         drain(call);
         ObjectFiles.ObjectInfo info = files.copy(path.substring(0, slash), path.substring(slash + 1), call.bucket(), call.key());
         sendXml(call.exchange(), 200, S3Xml.document("CopyObjectResult").element("LastModified", info.lastModified())
-                .element("ETag", quoted(info.etag())).end("CopyObjectResult"));
+                .element("ETag", Preconditions.quoted(info.etag())).end("CopyObjectResult"));
     }
 
     private void deleteObjects(Call call) throws IOException {
@@ -473,7 +400,7 @@ final class S3Handler implements HttpHandler {
         ObjectFiles.ObjectInfo info = files.complete(call.bucket(), call.key(), uploadId, parts);
         sendXml(call.exchange(), 200, S3Xml.document("CompleteMultipartUploadResult")
                 .element("Location", "/" + call.bucket() + "/" + call.key()).element("Bucket", call.bucket())
-                .element("Key", call.key()).element("ETag", quoted(info.etag())).end("CompleteMultipartUploadResult"));
+                .element("Key", call.key()).element("ETag", Preconditions.quoted(info.etag())).end("CompleteMultipartUploadResult"));
     }
 
     private static int partNumber(String text) {
@@ -534,9 +461,6 @@ final class S3Handler implements HttpHandler {
         }
     }
 
-    private static String quoted(String etag) {
-        return "\"" + etag + "\"";
-    }
 
     private static void sendEmpty(HttpExchange exchange, int status) throws IOException {
         exchange.sendResponseHeaders(status, -1);
