@@ -2,6 +2,7 @@ package io.segflow.cli;
 
 import io.segflow.bench.BackpressureBenchmark;
 import io.segflow.bench.CatalogBenchmark;
+import io.segflow.bench.CodecBenchmark;
 import io.segflow.bench.CompactionBenchmark;
 import io.segflow.bench.FailoverBenchmark;
 import io.segflow.bench.ImportBenchmark;
@@ -25,7 +26,7 @@ import java.util.concurrent.Callable;
 /** {@code segflow bench ...}: benchmarks on a {@link ScratchInstance}. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks on a fresh embedded default.",
         subcommands = {BenchCommand.Ingest.class, BenchCommand.Read.class, BenchCommand.Compaction.class, BenchCommand.Failover.class, BenchCommand.Storage.class,
-            BenchCommand.Backpressure.class, BenchCommand.Catalog.class, BenchCommand.Import.class})
+            BenchCommand.Backpressure.class, BenchCommand.Catalog.class, BenchCommand.Import.class, BenchCommand.Codec.class})
 final class BenchCommand {
 
     @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -291,6 +292,29 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             StorageBenchmark.run(objects, size, warmupRounds, rounds, System.err).print(System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "codec", mixinStandardHelpOptions = true,
+            description = "The insert logs' block codec alone, on one thread: blocks of float32 vectors compressed and decompressed by"
+                    + " Avro's own zstandard codec and by the one the files are written with, in turn: CPU per MB each way.")
+    static final class Codec implements Callable<Integer> {
+        @Option(names = "--blocks", defaultValue = "32", description = "Blocks per round (default ${DEFAULT-VALUE}).")
+        int blocks;
+
+        @Option(names = "--block-bytes", defaultValue = "1048576", description = "Bytes per block (default ${DEFAULT-VALUE}, the insert logs').")
+        int blockBytes;
+
+        @Option(names = "--warmup-rounds", defaultValue = "10", description = "Rounds run before those measured (default ${DEFAULT-VALUE}).")
+        int warmupRounds;
+
+        @Option(names = "--rounds", defaultValue = "10", description = "Rounds measured (default ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Override
+        public Integer call() throws Exception {
+            CodecBenchmark.run(blocks, blockBytes, warmupRounds, rounds, System.err).print(System.out);
             return 0;
         }
     }

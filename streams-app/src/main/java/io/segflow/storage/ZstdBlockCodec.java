@@ -21,7 +21,7 @@ import java.nio.ByteBuffer;
  * decompresses a frame that carries its size straight into a buffer of that size. The frames are zstd's own, so any
  * Avro reader reads what this writes, and this reads what Avro's codec wrote.
  */
-final class ZstdBlockCodec extends Codec {
+public final class ZstdBlockCodec extends Codec {
     /** The largest block decompressed in one call; a block's size is the writer's choice, and the frame says it. */
     private static final long MAX_BLOCK_BYTES = 64L << 20;
     private final int level;
@@ -29,7 +29,7 @@ final class ZstdBlockCodec extends Codec {
     private byte[] plain = new byte[0];
     private byte[] spare = new byte[0];
 
-    ZstdBlockCodec(int level) {
+    public ZstdBlockCodec(int level) {
         this.level = level;
     }
 
