@@ -15,6 +15,7 @@ import io.segflow.imports.ImportFormat;
 import io.segflow.ingest.IngestSettings;
 import io.segflow.schema.CompactionType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -283,15 +284,12 @@ final class BenchCommand {
         @Option(names = "--size", defaultValue = "327680", description = "Bytes per object (default ${DEFAULT-VALUE}, a small insert log's).")
         int size;
 
-        @Option(names = "--warmup-rounds", defaultValue = "20", description = "Rounds run before those measured (default ${DEFAULT-VALUE}).")
-        int warmupRounds;
-
-        @Option(names = "--rounds", defaultValue = "10", description = "Rounds measured (default ${DEFAULT-VALUE}).")
-        int rounds;
+        @Mixin
+        RoundOptions rounds;
 
         @Override
         public Integer call() throws Exception {
-            StorageBenchmark.run(objects, size, warmupRounds, rounds, System.err).print(System.out);
+            StorageBenchmark.run(objects, size, rounds.warmupRounds, rounds.rounds, System.err).print(System.out);
             return 0;
         }
     }
@@ -306,15 +304,12 @@ final class BenchCommand {
         @Option(names = "--block-bytes", defaultValue = "1048576", description = "Bytes per block (default ${DEFAULT-VALUE}, the insert logs').")
         int blockBytes;
 
-        @Option(names = "--warmup-rounds", defaultValue = "10", description = "Rounds run before those measured (default ${DEFAULT-VALUE}).")
-        int warmupRounds;
-
-        @Option(names = "--rounds", defaultValue = "10", description = "Rounds measured (default ${DEFAULT-VALUE}).")
-        int rounds;
+        @Mixin
+        RoundOptions rounds;
 
         @Override
         public Integer call() throws Exception {
-            CodecBenchmark.run(blocks, blockBytes, warmupRounds, rounds, System.err).print(System.out);
+            CodecBenchmark.run(blocks, blockBytes, rounds.warmupRounds, rounds.rounds, System.err).print(System.out);
             return 0;
         }
     }
