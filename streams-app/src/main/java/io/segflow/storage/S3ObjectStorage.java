@@ -115,6 +115,8 @@ public final class S3ObjectStorage implements ObjectStorage {
             if (!(body instanceof byte[] bytes) || creds == null || url.isHttps()) {
                 return super.createRequest(url, method, headers, body, length, creds);
             }
+            // MinIO's request for an empty body (hashes of nothing, cheap), then this payload's SHA-256 and bytes put in:
+            // the signature, computed after this, covers the header.
             Request request = super.createRequest(url, method, headers, new byte[0], 0, creds);
             return request.newBuilder()
                     .removeHeader("Content-MD5")

@@ -57,11 +57,7 @@ public final class ZstdBlockCodec extends Codec {
         if (out.length < bound) {
             out = new byte[bound];
         }
-        long size = Zstd.compressByteArray(out, 0, bound, in, offset, length, level);
-        if (Zstd.isError(size)) {
-            throw new IOException("zstd cannot compress a block of " + length + " bytes: " + Zstd.getErrorName(size));
-        }
-        return ByteBuffer.wrap(out, 0, (int) size);
+        return ByteBuffer.wrap(out, 0, (int) Zstd.compressByteArray(out, 0, bound, in, offset, length, level));
     }
 
     /**
