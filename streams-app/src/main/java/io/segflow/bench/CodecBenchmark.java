@@ -1,6 +1,5 @@
 package io.segflow.bench;
 
-import com.google.common.math.Quantiles;
 import io.segflow.storage.ZstdBlockCodec;
 
 import org.apache.avro.file.Codec;
@@ -30,11 +29,11 @@ public final class CodecBenchmark {
     private static final double MB = 1024 * 1024;
 
     /** One codec's measured rounds: CPU per MB compressing and decompressing, and the bytes it compressed a round to. */
-    public record Figures(String codec, double[] compressMsPerMb, double[] decompressMsPerMb, long compressedBytes) {
+    public record Figures(String codec, Spread compressMsPerMb, Spread decompressMsPerMb, long compressedBytes) {
         void print(PrintStream out) {
             out.printf("  %-28s compress median %.2f ms of CPU per MB (%.2f-%.2f), decompress %.2f (%.2f-%.2f), compressed to %,d bytes%n",
-                    codec, median(compressMsPerMb), min(compressMsPerMb), max(compressMsPerMb), median(decompressMsPerMb),
-                    min(decompressMsPerMb), max(decompressMsPerMb), compressedBytes);
+                    codec, compressMsPerMb.median(), compressMsPerMb.min(), compressMsPerMb.max(), decompressMsPerMb.median(),
+                    decompressMsPerMb.min(), decompressMsPerMb.max(), compressedBytes);
         }
     }
 
@@ -45,7 +44,7 @@ public final class CodecBenchmark {
             avro.print(out);
             ours.print(out);
             out.printf("  ratio of CPU, ZstdBlockCodec / Avro's: compress %.2f, decompress %.2f%n",
-                    median(ours.compressMsPerMb) / median(avro.compressMsPerMb), median(ours.decompressMsPerMb) / median(avro.decompressMsPerMb));
+                    ours.compressMsPerMb.median() / avro.compressMsPerMb.median(), ours.decompressMsPerMb.median() / avro.decompressMsPerMb.median());
         }
     }
 
@@ -87,8 +86,9 @@ public final class CodecBenchmark {
             }
             progress.printf("round %d done%n", round);
         }
-        return new Result(blocks, blockBytes, rounds, new Figures("Avro's ZstandardCodec", compress[0], decompress[0], compressed[0]),
-                new Figures("ZstdBlockCodec", compress[1], decompress[1], compressed[1]));
+        return new Result(blocks, blockBytes, rounds,
+                new Figures("Avro's ZstandardCodec", Spread.of(compress[0]), Spread.of(decompress[0]), compressed[0]),
+                new Figures("ZstdBlockCodec", Spread.of(compress[1]), Spread.of(decompress[1]), compressed[1]));
     }
 
     private static List<ByteBuffer> vectors(int blocks, int blockBytes) {
@@ -102,17 +102,5 @@ public final class CodecBenchmark {
             plain.add(block.clear());
         }
         return plain;
-    }
-
-    private static double median(double[] values) {
-        return Quantiles.median().compute(values);
-    }
-
-    private static double min(double[] values) {
-        return Arrays.stream(values).min().orElse(0);
-    }
-
-    private static double max(double[] values) {
-        return Arrays.stream(values).max().orElse(0);
     }
 }

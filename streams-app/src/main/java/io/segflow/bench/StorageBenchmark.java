@@ -1,6 +1,5 @@
 package io.segflow.bench;
 
-import com.google.common.math.Quantiles;
 import io.segflow.embedded.EmbeddedS3;
 import io.segflow.embedded.Folders;
 import io.segflow.storage.S3ObjectStorage;
@@ -9,7 +8,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -45,9 +43,8 @@ public final class StorageBenchmark {
         }
 
         private void line(PrintStream out, String what, String unit, ToDoubleFunction<Round> figure) {
-            double[] values = rounds.stream().mapToDouble(figure).toArray();
-            out.printf("  %-42s median %.2f %s (%.2f-%.2f)%n", what, Quantiles.median().compute(values), unit,
-                    Arrays.stream(values).min().orElse(0), Arrays.stream(values).max().orElse(0));
+            Spread spread = Spread.of(rounds.stream().mapToDouble(figure).toArray());
+            out.printf("  %-42s median %.2f %s (%.2f-%.2f)%n", what, spread.median(), unit, spread.min(), spread.max());
         }
     }
 
