@@ -10,14 +10,17 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * An L0 delete task's deletes, ordered by key and each hashed once, so that routing them to a
- * target segment looks only at the keys inside the target's key range.
+ * An L0 delete task's deletes, ordered by key and by position and each hashed once, so that
+ * routing them to a target segment looks only at the keys inside the target's key range or only
+ * at the deletes newer than the target's rows, whichever are fewer.
  *
  * <p>Checking every delete against every target costs deletes x targets: at ten million rows,
  * 750,000 deletes against 2,000 targets. Segments flushed in key order hold narrow ranges, and a
- * binary search for the range leaves a few hundred keys to check; a segment of keys from all over
- * (upserts) still checks them all, so positions and hashes sit in flat arrays in key order and a
- * check is a comparison and a bloom probe on memory read in sequence.
+ * binary search for the range leaves a few hundred keys to check. A segment of keys from all over
+ * (upserts) holds recent rows instead: only the deletes after its oldest row can reach it, and a
+ * binary search by position leaves those. Either way positions and hashes sit in flat arrays in
+ * the order they are scanned, so a check is a comparison and a bloom probe on memory read in
+ * sequence.
  */
 final class KeyOrderedDeletes {
     private final List<DeltaEntry> deletes;
@@ -27,6 +30,11 @@ final class KeyOrderedDeletes {
     private final long[] positions;
     private final long[] hashLows;
     private final long[] hashHighs;
+    /** The same deletes in position order: each one's position, hash halves and index into the key-ordered arrays. */
+    private final long[] byPositionPositions;
+    private final long[] byPositionHashLows;
+    private final long[] byPositionHashHighs;
+    private final int[] byPositionKeyRanks;
 
     KeyOrderedDeletes(List<DeltaEntry> deletes) {
         this.deletes = List.copyOf(deletes);
@@ -44,6 +52,17 @@ final class KeyOrderedDeletes {
             hashLows[i] = probe.low();
             hashHighs[i] = probe.high();
         }
+        this.byPositionKeyRanks = IntStream.range(0, byKey.length).boxed().sorted(Comparator.comparingLong(rank -> positions[rank]))
+                .mapToInt(Integer::intValue).toArray();
+        this.byPositionPositions = new long[byKey.length];
+        this.byPositionHashLows = new long[byKey.length];
+        this.byPositionHashHighs = new long[byKey.length];
+        for (int j = 0; j < byKey.length; j++) {
+            int rank = byPositionKeyRanks[j];
+            byPositionPositions[j] = positions[rank];
+            byPositionHashLows[j] = hashLows[rank];
+            byPositionHashHighs[j] = hashHighs[rank];
+        }
     }
 
     /**
@@ -56,13 +75,38 @@ final class KeyOrderedDeletes {
         boolean bounded = range.min() != null && range.max() != null;
         int from = bounded ? firstAbove(range.min(), false) : 0;
         int to = bounded ? firstAbove(range.max(), true) : keys.length;
+        int newer = firstNewer(after);
         IntStream.Builder hits = IntStream.builder();
-        for (int i = from; i < to; i++) {
-            if (positions[i] > after && bloom.mightContain(hashLows[i], hashHighs[i])) {
-                hits.add(byKey[i]);
+        if (to - from <= byPositionPositions.length - newer) {
+            for (int i = from; i < to; i++) {
+                if (positions[i] > after && bloom.mightContain(hashLows[i], hashHighs[i])) {
+                    hits.add(byKey[i]);
+                }
+            }
+        } else {
+            for (int j = newer; j < byPositionPositions.length; j++) {
+                int rank = byPositionKeyRanks[j];
+                if (rank >= from && rank < to && bloom.mightContain(byPositionHashLows[j], byPositionHashHighs[j])) {
+                    hits.add(byKey[rank]);
+                }
             }
         }
         return hits.build().sorted().mapToObj(deletes::get).toList();
+    }
+
+    /** The first index in position order whose delete is newer than {@code position}. */
+    private int firstNewer(long position) {
+        int low = 0;
+        int high = byPositionPositions.length;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (byPositionPositions[mid] <= position) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
     }
 
     /** The first index whose key is above {@code pk}, or at or above it unless {@code inclusive}. */

@@ -23,13 +23,20 @@ class KeyOrderedDeletesTest {
 
     @Test
     void routesLongKeysExactlyAsCheckingEveryDeleteAgainstEveryTarget() throws IOException {
-        assertSameAsEveryDeleteAgainstEveryTarget(pk -> pk);
+        assertSameAsEveryDeleteAgainstEveryTarget(pk -> pk, 500, 0);
+    }
+
+    @Test
+    void routesTargetsOfKeysFromAllOverHoldingRecentRowsExactlyAsCheckingEveryDelete() throws IOException {
+        // Few deletes are newer than such a target's rows and nearly all keys are in its range: found by position.
+        assertSameAsEveryDeleteAgainstEveryTarget(pk -> pk, 20_000, 900);
+        assertSameAsEveryDeleteAgainstEveryTarget(pk -> "k" + pk, 20_000, 900);
     }
 
     @Test
     void routesStringKeysInTheirOwnOrder() throws IOException {
         // "k10" < "k9": the range and the search must both order by string, not by number.
-        assertSameAsEveryDeleteAgainstEveryTarget(pk -> "k" + pk);
+        assertSameAsEveryDeleteAgainstEveryTarget(pk -> "k" + pk, 500, 0);
     }
 
     @Test
@@ -46,7 +53,8 @@ class KeyOrderedDeletesTest {
         assertThat(new KeyOrderedDeletes(deletes).reaching(new PkRange(null, 15L), 8, all)).containsExactly(delete(40L, 9));
     }
 
-    private void assertSameAsEveryDeleteAgainstEveryTarget(LongFunction<Object> key) throws IOException {
+    /** Targets of 100 keys within {@code spread} keys of a random first one, holding rows newer than {@code oldest} or later. */
+    private void assertSameAsEveryDeleteAgainstEveryTarget(LongFunction<Object> key, int spread, int oldest) throws IOException {
         List<DeltaEntry> deletes = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
             deletes.add(delete(key.apply(random.nextInt(20_000)), random.nextInt(1_000)));
@@ -58,12 +66,12 @@ class KeyOrderedDeletesTest {
             List<Object> rows = new ArrayList<>();
             PkRange range = new PkRange();
             for (int r = 0; r < 100; r++) {
-                Object pk = key.apply(low + random.nextInt(500));
+                Object pk = key.apply((low + random.nextInt(spread)) % 20_000);
                 rows.add(pk);
                 range.add(pk);
             }
             KeyBloom bloom = bloom(rows);
-            long after = random.nextInt(1_000);
+            long after = oldest + random.nextInt(1_000 - oldest);
 
             List<DeltaEntry> expected = deletes.stream().filter(d -> d.getPosition() > after
                     && range.mayHold(PrimaryKeys.plain(d.getPk())) && bloom.mightContain(PrimaryKeys.encode(PrimaryKeys.plain(d.getPk())))).toList();
