@@ -52,13 +52,21 @@ final class KeyOrderedDeletes {
             hashLows[i] = probe.low();
             hashHighs[i] = probe.high();
         }
-        this.byPositionKeyRanks = IntStream.range(0, byKey.length).boxed().sorted(Comparator.comparingLong(rank -> positions[rank]))
-                .mapToInt(Integer::intValue).toArray();
+        int[] keyRanks = new int[byKey.length];
+        for (int rank = 0; rank < byKey.length; rank++) {
+            keyRanks[byKey[rank]] = rank;
+        }
+        // An L0 buffer is kept by position and its segments are read in order, so the deletes usually come sorted.
+        IntStream arrival = IntStream.range(0, byKey.length);
+        int[] byPosition = IntStream.range(1, byKey.length).allMatch(i -> position(i - 1) <= position(i)) ? arrival.toArray()
+                : arrival.boxed().sorted(Comparator.comparingLong(this::position)).mapToInt(Integer::intValue).toArray();
+        this.byPositionKeyRanks = new int[byKey.length];
         this.byPositionPositions = new long[byKey.length];
         this.byPositionHashLows = new long[byKey.length];
         this.byPositionHashHighs = new long[byKey.length];
         for (int j = 0; j < byKey.length; j++) {
-            int rank = byPositionKeyRanks[j];
+            int rank = keyRanks[byPosition[j]];
+            byPositionKeyRanks[j] = rank;
             byPositionPositions[j] = positions[rank];
             byPositionHashLows[j] = hashLows[rank];
             byPositionHashHighs[j] = hashHighs[rank];
@@ -92,6 +100,10 @@ final class KeyOrderedDeletes {
             }
         }
         return hits.build().sorted().mapToObj(deletes::get).toList();
+    }
+
+    private long position(int arrival) {
+        return deletes.get(arrival).getPosition();
     }
 
     /** The first index in position order whose delete is newer than {@code position}. */

@@ -31,6 +31,7 @@ class KeyOrderedDeletesTest {
         // Few deletes are newer than such a target's rows and nearly all keys are in its range: found by position.
         assertSameAsEveryDeleteAgainstEveryTarget(pk -> pk, 20_000, 900);
         assertSameAsEveryDeleteAgainstEveryTarget(pk -> "k" + pk, 20_000, 900);
+        assertSameAsEveryDeleteAgainstEveryTarget(pk -> pk, 20_000, 900, true);
     }
 
     @Test
@@ -55,9 +56,15 @@ class KeyOrderedDeletesTest {
 
     /** Targets of 100 keys within {@code spread} keys of a random first one, holding rows newer than {@code oldest} or later. */
     private void assertSameAsEveryDeleteAgainstEveryTarget(LongFunction<Object> key, int spread, int oldest) throws IOException {
+        assertSameAsEveryDeleteAgainstEveryTarget(key, spread, oldest, false);
+    }
+
+    /** As above, the deletes in position order (as an L0 task reads them) if {@code inPositionOrder}, else in random order. */
+    private void assertSameAsEveryDeleteAgainstEveryTarget(LongFunction<Object> key, int spread, int oldest, boolean inPositionOrder)
+            throws IOException {
         List<DeltaEntry> deletes = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {
-            deletes.add(delete(key.apply(random.nextInt(20_000)), random.nextInt(1_000)));
+            deletes.add(delete(key.apply(random.nextInt(20_000)), inPositionOrder ? i / 5 : random.nextInt(1_000)));
         }
         KeyOrderedDeletes byKey = new KeyOrderedDeletes(deletes);
         int routed = 0;
