@@ -18,7 +18,7 @@ import java.net.SocketAddress;
  * OkHttp flushes after every request, so nothing waits in the buffer.
  */
 final class StorageSocketFactory extends SocketFactory {
-    static final int STREAM_BUFFER_BYTES = 64 * 1024;
+    private static final int STREAM_BUFFER_BYTES = 64 * 1024;
 
     @Override
     public Socket createSocket() throws IOException {
