@@ -21,7 +21,6 @@ import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,6 +39,14 @@ import java.util.concurrent.Executor;
  */
 public final class CompactionWorker {
     private static final Logger log = LoggerFactory.getLogger(CompactionWorker.class);
+    /**
+     * Delta logs an L0 task has in flight while it routes the next target's deletes. They are small (tens of KB)
+     * and a task writes one per target, a thousand at ten million rows: one at a time, the routing waited on
+     * each put.
+     */
+    private static final int DELTA_LOGS_IN_FLIGHT = 8;
+    /** A rewrite's outputs are put one behind the encoding of the next: each holds up to a block of rows. */
+    private static final int OUTPUTS_IN_FLIGHT = 1;
     private final ObjectStorage storage;
     private final CompactionIo io;
     private final SegmentRewriter files;
@@ -115,7 +122,7 @@ public final class CompactionWorker {
         List<SegmentInfo> targets = task.getTargets().stream().map(segments::get).toList();
         List<DeltaAppend> appends = new ArrayList<>();
         try (ReadAhead<byte[]> stats = new ReadAhead<>(targets.stream().map(SegmentInfo::getStatsLogPath).toList(), this::read, reads, readAhead);
-             WriteBehind outputs = writeBehind()) {
+             WriteBehind outputs = new WriteBehind(this::put, writes, DELTA_LOGS_IN_FLIGHT)) {
             for (SegmentInfo target : targets) {
                 byte[] statsFile = stats.next();
                 read += statsFile.length;
@@ -137,34 +144,17 @@ public final class CompactionWorker {
 
     /** Mix, single, sort, schema bump, clustering, force merge: read, drop what is gone, order, write target-size outputs. */
     private void rewrite(CompactionTask task, CollectionSpec spec, long nowMs, CompactionResult.Builder result) throws Exception {
-        Map<ByteBuffer, Long> deletes = new HashMap<>();
-        long read = 0;
-        int skipped = 0;
         Map<Long, SegmentInfo> segments = byId(task.getInputSegments());
-        Set<String> ownLogs = new HashSet<>();
-        task.getInputs().forEach(id -> ownLogs.addAll(segments.get(id).getDeltaLogPaths()));
-        for (String path : task.getDeltaLogs()) {
-            Optional<byte[]> file = ownLogs.contains(path) ? Optional.of(read(path)) : find(path);
-            if (file.isEmpty()) {
-                // An L0 segment compacted away since the plan: its deletes went into delta logs of the
-                // segments they reach, inputs included, which the commit carries over to the outputs.
-                log.info("{}: compaction {}: delta log {} is gone (its L0 segment was compacted); the commit carries its deletes over",
-                        task.getCollection(), task.getTaskId(), path);
-                skipped++;
-                continue;
-            }
-            read += file.get().length;
-            for (DeltaEntry entry : AvroFiles.<DeltaEntry>read(file.get(), DeltaEntry.class)) {
-                deletes.merge(ByteBuffer.wrap(PrimaryKeys.encode(PrimaryKeys.plain(entry.getPk()))), entry.getPosition(), Math::max);
-            }
-        }
+        RewriteDeletes rewriteDeletes = rewriteDeletes(task, segments);
+        NewestDeletes deletes = rewriteDeletes.newest();
+        long read = rewriteDeletes.bytesRead();
         long inputRows = task.getInputs().stream().mapToLong(id -> segments.get(id).getRows()).sum();
         long inputBytes = task.getInputs().stream().mapToLong(id -> segments.get(id).getBytes()).sum();
         String partition = segments.get(task.getInputs().get(0)).getPartition();
         List<String> insertLogs = task.getInputs().stream().flatMap(id -> segments.get(id).getInsertLogPaths().stream()).toList();
         try (SegmentRewriter.Rows rows = files.rows(task, spec, inputRows == 0 ? 1 : inputBytes / inputRows);
              ReadAhead<byte[]> objects = new ReadAhead<>(insertLogs, this::read, reads, readAhead);
-             WriteBehind written = writeBehind()) {
+             WriteBehind written = new WriteBehind(this::put, writes, OUTPUTS_IN_FLIGHT)) {
             while (objects.hasNext()) {
                 byte[] file = objects.next();
                 read += file.length;
@@ -176,8 +166,38 @@ public final class CompactionWorker {
                 log.info("{}: compaction {} sorted {} live rows, {} times spilled to local disk", task.getCollection(), task.getTaskId(),
                         rows.size(), rows.spills());
             }
-            result.setOutputs(outputs).setBytesRead(read).setRowsDropped(rows.dropped()).setSkippedDeltaLogs(skipped);
+            result.setOutputs(outputs).setBytesRead(read).setRowsDropped(rows.dropped()).setSkippedDeltaLogs(rewriteDeletes.skippedLogs());
         }
+    }
+
+    /** The deletes a rewrite applies, the bytes of delta logs read for them, and the logs found gone. */
+    private record RewriteDeletes(NewestDeletes newest, long bytesRead, int skippedLogs) {
+    }
+
+    private RewriteDeletes rewriteDeletes(CompactionTask task, Map<Long, SegmentInfo> segments) {
+        Set<String> ownLogs = new HashSet<>();
+        task.getInputs().forEach(id -> ownLogs.addAll(segments.get(id).getDeltaLogPaths()));
+        List<DeltaEntry> deletes = new ArrayList<>();
+        long read = 0;
+        int skipped = 0;
+        // A segment that L0 tasks routed deletes to holds a small delta log per task: fetched ahead, as insert logs are.
+        try (ReadAhead<Optional<byte[]>> files = new ReadAhead<>(task.getDeltaLogs(),
+                path -> ownLogs.contains(path) ? Optional.of(read(path)) : find(path), reads, readAhead)) {
+            for (String path : task.getDeltaLogs()) {
+                Optional<byte[]> file = files.next();
+                if (file.isEmpty()) {
+                    // An L0 segment compacted away since the plan: its deletes went into delta logs of the
+                    // segments they reach, inputs included, which the commit carries over to the outputs.
+                    log.info("{}: compaction {}: delta log {} is gone (its L0 segment was compacted); the commit carries its deletes over",
+                            task.getCollection(), task.getTaskId(), path);
+                    skipped++;
+                    continue;
+                }
+                read += file.get().length;
+                deletes.addAll(AvroFiles.read(file.get(), DeltaEntry.class));
+            }
+        }
+        return new RewriteDeletes(NewestDeletes.of(deletes), read, skipped);
     }
 
     private byte[] read(String path) {
@@ -192,11 +212,6 @@ public final class CompactionWorker {
         Optional<byte[]> file = storage.find(path);
         file.ifPresent(bytes -> io.charge(bytes.length));
         return file;
-    }
-
-    /** Output files are put one behind the encoding of the next. */
-    private WriteBehind writeBehind() {
-        return new WriteBehind(this::put, writes, 1);
     }
 
     private void put(String path, byte[] bytes) {

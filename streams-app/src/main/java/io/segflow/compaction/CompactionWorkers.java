@@ -36,7 +36,7 @@ public final class CompactionWorkers implements AutoCloseable {
         return reads;
     }
 
-    /** Where the workers put their outputs behind the encoding of the next: a thread per slot, one put in flight each. */
+    /** Where the workers put their outputs behind the encoding of the next: a thread per slot. */
     public Executor writes() {
         return writes;
     }

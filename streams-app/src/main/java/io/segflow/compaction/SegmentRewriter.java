@@ -25,14 +25,12 @@ import org.apache.avro.generic.GenericRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The rows and files of a rewrite: live rows of the inputs resolved to the collection's schema of
@@ -94,11 +92,10 @@ public final class SegmentRewriter {
         }
 
         /** Adds the rows of an insert log that no later delete removed and that have not expired by {@code nowMs}. */
-        public void addLive(byte[] insertLog, Map<ByteBuffer, Long> newestDeletes, long nowMs) {
+        public void addLive(byte[] insertLog, NewestDeletes deletes, long nowMs) {
             for (GenericRecord row : AvroFiles.read(insertLog, schema)) {
                 long position = (Long) row.get(DmlSchemas.POSITION);
-                ByteBuffer key = ByteBuffer.wrap(PrimaryKeys.encode(PrimaryKeys.plain(row.get(DmlSchemas.PK))));
-                boolean deleted = newestDeletes.getOrDefault(key, -1L) > position;
+                boolean deleted = deletes.newest(PrimaryKeys.plain(row.get(DmlSchemas.PK))) > position;
                 boolean expired = ttlMs > 0 && (Long) row.get(DmlSchemas.TS) + ttlMs <= nowMs;
                 if (deleted || expired) {
                     dropped++;

@@ -12,9 +12,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.function.LongFunction;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,6 +54,18 @@ class KeyOrderedDeletesTest {
         assertThat(new KeyOrderedDeletes(deletes).reaching(new PkRange(11L, 19L), 0, all)).isEmpty();
         assertThat(new KeyOrderedDeletes(deletes).reaching(new PkRange(35L, null), 8, all)).containsExactly(delete(40L, 9));
         assertThat(new KeyOrderedDeletes(deletes).reaching(new PkRange(null, 15L), 8, all)).containsExactly(delete(40L, 9));
+    }
+
+    @Test
+    void ordersIntegerKeysAsAStableSortWouldWithRepeatsInTheOrderTheyCame() {
+        // Few distinct keys, negative and positive, so that most keys repeat.
+        Object[] keys = random.longs(5_000, -300, 300).boxed().toArray();
+
+        int[] order = KeyOrderedDeletes.keyOrder(keys);
+
+        List<Integer> stable = IntStream.range(0, keys.length).boxed().sorted(Comparator.comparing(i -> (Long) keys[i])).toList();
+        assertThat(order).containsExactly(stable.stream().mapToInt(Integer::intValue).toArray());
+        assertThat(KeyOrderedDeletes.keyOrder(new Object[] {7L, "k", 3L})).containsExactly(2, 0, 1);
     }
 
     /** Targets of 100 keys within {@code spread} keys of a random first one, holding rows newer than {@code oldest} or later. */

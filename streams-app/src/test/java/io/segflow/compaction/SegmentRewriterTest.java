@@ -2,6 +2,7 @@ package io.segflow.compaction;
 
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.CompactionTask;
+import io.segflow.schema.DeltaEntry;
 import io.segflow.schema.CompactionType;
 import io.segflow.schema.PkType;
 import io.segflow.schema.ScalarType;
@@ -9,7 +10,6 @@ import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.SegmentLevel;
 import io.segflow.schema.TestCollections;
 import io.segflow.schema.dml.DmlSchemas;
-import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.storage.AvroFiles;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -44,7 +44,9 @@ class SegmentRewriterTest {
     private final Schema schema = DmlSchemas.insertLog(spec);
     private final List<GenericRecord> inputRows = new ArrayList<>();
     private final List<byte[]> insertLogs = new ArrayList<>();
-    private final Map<ByteBuffer, Long> deletes = new HashMap<>();
+    private final List<DeltaEntry> deletes = new ArrayList<>();
+    /** The newest delete of each key, worked out here. */
+    private final Map<Long, Long> newestDelete = new HashMap<>();
 
     @TempDir
     Path dir;
@@ -69,12 +71,11 @@ class SegmentRewriterTest {
             insertLogs.add(AvroFiles.write(schema, rows));
         }
         for (int i = 0; i < 120; i++) {
-            deletes.merge(key(random.nextInt(400)), (long) random.nextInt(inputRows.size() * 3), Math::max);
+            long pk = random.nextInt(400);
+            long position = random.nextInt(inputRows.size() * 3);
+            deletes.add(DeltaEntry.newBuilder().setPk(pk).setPosition(position).build());
+            newestDelete.merge(pk, position, Math::max);
         }
-    }
-
-    private static ByteBuffer key(long pk) {
-        return ByteBuffer.wrap(PrimaryKeys.encode(pk));
     }
 
     private CompactionTask task(CompactionType type) {
@@ -93,7 +94,7 @@ class SegmentRewriterTest {
         CompactionTask task = task(type);
         try (SegmentRewriter.Rows rows = files.rows(task, spec, BYTES_PER_ROW)) {
             for (byte[] insertLog : insertLogs) {
-                rows.addLive(insertLog, deletes, 1_800_000_000_000L);
+                rows.addLive(insertLog, NewestDeletes.of(deletes), 1_800_000_000_000L);
             }
             List<SegmentInfo> outputs = files.write(task, spec, "_default", rows, 5, written::put);
             return new Rewrite(outputs, written, rows.spills(), rows.dropped());
@@ -107,7 +108,7 @@ class SegmentRewriterTest {
         Comparator<GenericRecord> order = (type == CompactionType.CLUSTERING ? byKey.thenComparing(byPk) : byPk)
                 .thenComparing(r -> (Long) r.get(DmlSchemas.POSITION));
         return inputRows.stream()
-                .filter(r -> deletes.getOrDefault(key((Long) r.get(DmlSchemas.PK)), -1L) <= (Long) r.get(DmlSchemas.POSITION))
+                .filter(r -> newestDelete.getOrDefault((Long) r.get(DmlSchemas.PK), -1L) <= (Long) r.get(DmlSchemas.POSITION))
                 .sorted(order).map(r -> (Long) r.get(DmlSchemas.POSITION)).toList();
     }
 
