@@ -112,7 +112,8 @@ final class KeyOrderedDeletes {
     /**
      * The indexes of {@code keys} in key order, equal keys in the order they came. Integer keys,
      * the common case, are ordered by a sort of their values and a binary search of each one's
-     * place: five times faster at a million deletes than a sort of boxed indexes by comparator.
+     * place: a sort of boxed indexes by comparator took 0.7-1.1 s of the 1.3-1.6 s this class
+     * took to build at a million deletes.
      */
     static int[] keyOrder(Object[] keys) {
         if (!Arrays.stream(keys).allMatch(Long.class::isInstance)) {
