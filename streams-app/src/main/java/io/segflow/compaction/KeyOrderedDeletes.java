@@ -120,7 +120,11 @@ final class KeyOrderedDeletes {
             return IntStream.range(0, keys.length).boxed().sorted(Comparator.comparing(i -> keys[i], PkRange::compare))
                     .mapToInt(Integer::intValue).toArray();
         }
-        long[] values = Arrays.stream(keys).mapToLong(Long.class::cast).toArray();
+        return keyOrder(Arrays.stream(keys).mapToLong(Long.class::cast).toArray());
+    }
+
+    /** The indexes of integer keys {@code values} in key order, equal keys in the order they came. */
+    static int[] keyOrder(long[] values) {
         long[] sorted = values.clone();
         Arrays.sort(sorted);
         // Each key goes to the first free place among its equals.

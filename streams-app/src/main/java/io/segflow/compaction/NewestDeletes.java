@@ -13,7 +13,8 @@ import java.util.Map;
  *
  * <p>A rewrite planned while L0 segments wait applies every delete they hold, a million per
  * channel at ten million rows. Integer keys, the common case, are kept as two primitive arrays,
- * sorted keys and each one's newest position, built by one sort and looked up by binary search:
+ * sorted keys and each one's newest position, put in order as an L0 task orders its deletes
+ * ({@link KeyOrderedDeletes#keyOrder(long[])}) and looked up by binary search:
  * a hash map of encoded keys took over a second per rewrite to build and held about 120 bytes
  * per delete. Other keys (strings) go into a hash map of plain keys.
  */
@@ -41,21 +42,20 @@ abstract sealed class NewestDeletes {
         private final long[] newest;
 
         ByLongKey(long[] arrivalKeys, long[] positions) {
-            long[] sorted = arrivalKeys.clone();
-            Arrays.sort(sorted);
-            int distinct = 0;
-            for (int i = 0; i < sorted.length; i++) {
-                if (i == 0 || sorted[i] != sorted[i - 1]) {
-                    sorted[distinct++] = sorted[i];
+            int[] order = KeyOrderedDeletes.keyOrder(arrivalKeys);
+            long[] distinct = new long[order.length];
+            long[] newestOf = new long[order.length];
+            int count = 0;
+            for (int i : order) {
+                if (count == 0 || distinct[count - 1] != arrivalKeys[i]) {
+                    distinct[count] = arrivalKeys[i];
+                    newestOf[count++] = positions[i];
+                } else {
+                    newestOf[count - 1] = Math.max(newestOf[count - 1], positions[i]);
                 }
             }
-            this.keys = Arrays.copyOf(sorted, distinct);
-            this.newest = new long[distinct];
-            Arrays.fill(newest, -1);
-            for (int i = 0; i < arrivalKeys.length; i++) {
-                int slot = Arrays.binarySearch(keys, arrivalKeys[i]);
-                newest[slot] = Math.max(newest[slot], positions[i]);
-            }
+            this.keys = Arrays.copyOf(distinct, count);
+            this.newest = Arrays.copyOf(newestOf, count);
         }
 
         @Override

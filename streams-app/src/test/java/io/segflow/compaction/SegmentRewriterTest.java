@@ -92,9 +92,10 @@ class SegmentRewriterTest {
         SegmentRewriter files = new SegmentRewriter(ROWS_PER_INSERT_LOG, 0.01, spillDir, memoryBytes);
         Map<String, byte[]> written = new TreeMap<>();
         CompactionTask task = task(type);
+        NewestDeletes newest = NewestDeletes.of(deletes);
         try (SegmentRewriter.Rows rows = files.rows(task, spec, BYTES_PER_ROW)) {
             for (byte[] insertLog : insertLogs) {
-                rows.addLive(insertLog, NewestDeletes.of(deletes), 1_800_000_000_000L);
+                rows.addLive(insertLog, newest, 1_800_000_000_000L);
             }
             List<SegmentInfo> outputs = files.write(task, spec, "_default", rows, 5, written::put);
             return new Rewrite(outputs, written, rows.spills(), rows.dropped());
