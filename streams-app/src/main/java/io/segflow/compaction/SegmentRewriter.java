@@ -17,14 +17,10 @@ import io.segflow.storage.ObjectPaths;
 import io.segflow.storage.SegmentFiles;
 import io.segflow.storage.WriteBehind;
 import org.apache.avro.Schema;
-import org.apache.avro.file.DataFileReader;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +34,8 @@ import java.util.List;
  * as insert logs and a stats log each, like a flush writes them. Rows beyond the memory budget are
  * sorted and spilled to local disk as runs, which are merged when the outputs are written, so a
  * clustering of a whole partition or a large force merge holds the budget and one insert log, not
- * every row it rewrites.
+ * every row it rewrites. Rows stay in their Avro binary from input to output ({@link EncodedRows}):
+ * a rewrite reads only the fields it orders and filters by.
  */
 public final class SegmentRewriter {
     /** Runs merged at once: open files and a block buffer each, whatever the size of the rewrite. */
@@ -65,11 +62,12 @@ public final class SegmentRewriter {
         private final Schema schema;
         private final long ttlMs;
         private final String clusteringKey;
-        private final Comparator<GenericRecord> order;
+        private final EncodedRows files;
+        private final Comparator<EncodedRow> order;
         private final long bytesPerRow;
         private final long maxInMemory;
         private final Path spillDir;
-        private final List<GenericRecord> live = new ArrayList<>();
+        private final List<EncodedRow> live = new ArrayList<>();
         /** Spilled runs by tier: a tier-n run is {@code MERGE_FAN_IN}^n spills merged. */
         private final List<List<Path>> tiers = new ArrayList<>();
         private final Closer readers = Closer.create();
@@ -81,11 +79,12 @@ public final class SegmentRewriter {
             this.schema = schema;
             this.ttlMs = ttlMs;
             this.clusteringKey = clusteringKey;
+            this.files = new EncodedRows(schema, clusteringKey);
             // Positions are unique in a channel, so the order is total and a merge of runs gives what one sort would.
-            Comparator<GenericRecord> byPk = Comparator.comparing(SegmentRewriter::pk, SegmentRewriter::compare);
+            Comparator<EncodedRow> byPk = Comparator.comparing(EncodedRow::pk, SegmentRewriter::compare);
             this.order = (clusteringKey == null ? byPk
-                    : Comparator.comparing((GenericRecord r) -> plain(r.get(clusteringKey)), SegmentRewriter::compare).thenComparing(byPk))
-                    .thenComparingLong(r -> (Long) r.get(DmlSchemas.POSITION));
+                    : Comparator.comparing(EncodedRow::clustering, SegmentRewriter::compare).thenComparing(byPk))
+                    .thenComparingLong(EncodedRow::position);
             this.bytesPerRow = bytesPerRow;
             this.maxInMemory = Math.max(1, memoryBytes / bytesPerRow);
             this.spillDir = spillDir;
@@ -93,10 +92,11 @@ public final class SegmentRewriter {
 
         /** Adds the rows of an insert log that no later delete removed and that have not expired by {@code nowMs}. */
         public void addLive(byte[] insertLog, NewestDeletes deletes, long nowMs) {
-            for (GenericRecord row : AvroFiles.read(insertLog, schema)) {
-                long position = (Long) row.get(DmlSchemas.POSITION);
-                boolean deleted = deletes.newest(PrimaryKeys.plain(row.get(DmlSchemas.PK))) > position;
-                boolean expired = ttlMs > 0 && (Long) row.get(DmlSchemas.TS) + ttlMs <= nowMs;
+            EncodedRows.Reader rows = files.read(insertLog);
+            while (rows.hasNext()) {
+                EncodedRow row = rows.next();
+                boolean deleted = deletes.newest(row.pk()) > row.position();
+                boolean expired = ttlMs > 0 && row.ts() + ttlMs <= nowMs;
                 if (deleted || expired) {
                     dropped++;
                 } else {
@@ -141,16 +141,11 @@ public final class SegmentRewriter {
         }
 
         /** A run file of {@code rows}, in order (uncompressed Avro: it is read back once, soon). */
-        private Path writeRun(Iterator<GenericRecord> rows) {
+        private Path writeRun(Iterator<EncodedRow> rows) {
             try {
                 Files.createDirectories(spillDir);
                 Path run = Files.createTempFile(spillDir, "run-", ".avro");
-                try (DataFileWriter<GenericRecord> writer = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
-                    writer.create(schema, run.toFile());
-                    while (rows.hasNext()) {
-                        writer.append(rows.next());
-                    }
-                }
+                files.write(rows, run);
                 return run;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot spill rows of a rewrite to " + spillDir, e);
@@ -158,11 +153,11 @@ public final class SegmentRewriter {
         }
 
         /** Readers of {@code runs}, each reading a block at a time, closed by {@code closer}. */
-        private List<Iterator<GenericRecord>> open(List<Path> runs, Closer closer) {
-            List<Iterator<GenericRecord>> readers = new ArrayList<>();
+        private List<Iterator<EncodedRow>> open(List<Path> runs, Closer closer) {
+            List<Iterator<EncodedRow>> readers = new ArrayList<>();
             for (Path run : runs) {
                 try {
-                    readers.add(closer.register(new DataFileReader<>(run.toFile(), new GenericDatumReader<GenericRecord>(schema))));
+                    readers.add(closer.register(files.read(run)));
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot read back the spilled run " + run, e);
                 }
@@ -181,12 +176,12 @@ public final class SegmentRewriter {
         }
 
         /** Every live row in order: the rows in memory, sorted, merged with the runs. */
-        private Iterator<GenericRecord> sorted() {
+        private Iterator<EncodedRow> sorted() {
             live.sort(order);
             if (tiers.isEmpty()) {
                 return live.iterator();
             }
-            List<Iterator<GenericRecord>> sources = new ArrayList<>();
+            List<Iterator<EncodedRow>> sources = new ArrayList<>();
             tiers.forEach(runs -> sources.addAll(open(runs, readers)));
             sources.add(live.iterator());
             return Iterators.mergeSorted(sources, order);
@@ -236,7 +231,7 @@ public final class SegmentRewriter {
         }
         int outputs = Math.min(task.getOutputIds().size(), OutputSizing.outputs(total * rows.bytesPerRow, task.getTargetSizeBytes()));
         long perOutput = (total + outputs - 1) / outputs;
-        Iterator<GenericRecord> sorted = rows.sorted();
+        Iterator<EncodedRow> sorted = rows.sorted();
         List<SegmentInfo> written = new ArrayList<>();
         for (int i = 0; i < outputs && sorted.hasNext(); i++) {
             long count = Math.min(perOutput, total - i * perOutput);
@@ -246,7 +241,7 @@ public final class SegmentRewriter {
     }
 
     /** One output of the next {@code count} rows of {@code sorted}, an insert log's rows in memory at a time. */
-    private SegmentInfo output(CompactionTask task, CollectionSpec spec, String partition, long id, Iterator<GenericRecord> sorted,
+    private SegmentInfo output(CompactionTask task, CollectionSpec spec, String partition, long id, Iterator<EncodedRow> sorted,
                                long count, Rows rows, long nowMs, WriteBehind.Put put) throws Exception {
         String collection = task.getCollection();
         int channel = task.getChannel();
@@ -263,26 +258,26 @@ public final class SegmentRewriter {
         long bytes = 0;
         for (long left = count; left > 0; ) {
             int n = (int) Math.min(left, rowsPerInsertLog);
-            List<GenericRecord> chunk = new ArrayList<>(n);
+            List<ByteBuffer> chunk = new ArrayList<>(n);
+            EncodedRow first = null;
+            EncodedRow row = null;
             for (int i = 0; i < n; i++) {
-                GenericRecord row = sorted.next();
-                chunk.add(row);
-                Object pk = pk(row);
-                bloom.put(PrimaryKeys.encode(pk));
-                pks.add(pk);
-                long position = (Long) row.get(DmlSchemas.POSITION);
-                long ts = (Long) row.get(DmlSchemas.TS);
-                minPosition = Math.min(minPosition, position);
-                maxPosition = Math.max(maxPosition, position);
-                minEvent = Math.min(minEvent, ts);
-                maxEvent = Math.max(maxEvent, ts);
+                row = sorted.next();
+                first = i == 0 ? row : first;
+                chunk.add(ByteBuffer.wrap(row.bytes()));
+                bloom.put(PrimaryKeys.encode(row.pk()));
+                pks.add(row.pk());
+                minPosition = Math.min(minPosition, row.position());
+                maxPosition = Math.max(maxPosition, row.position());
+                minEvent = Math.min(minEvent, row.ts());
+                maxEvent = Math.max(maxEvent, row.ts());
             }
             if (clusteringKey != null) {
-                clusteringMin = insertLogs.isEmpty() ? clusteringValue(chunk.get(0).get(clusteringKey)) : clusteringMin;
-                clusteringMax = clusteringValue(chunk.get(n - 1).get(clusteringKey));
+                clusteringMin = insertLogs.isEmpty() ? clusteringValue(first.clustering()) : clusteringMin;
+                clusteringMax = clusteringValue(row.clustering());
             }
             String path = ObjectPaths.insertLog(collection, channel, id, insertLogs.size());
-            byte[] file = AvroFiles.write(rows.schema, chunk);
+            byte[] file = AvroFiles.writeEncoded(rows.schema, chunk);
             put.put(path, file);
             insertLogs.add(path);
             bytes += file.length;
@@ -302,14 +297,6 @@ public final class SegmentRewriter {
                 .build();
     }
 
-    private static Object pk(GenericRecord row) {
-        return PrimaryKeys.plain(row.get(DmlSchemas.PK));
-    }
-
-    private static Object plain(Object value) {
-        return PrimaryKeys.plain(value);
-    }
-
     /** Orders keys of one type; nulls (a field a row was written without) first. */
     @SuppressWarnings("unchecked")
     static int compare(Object a, Object b) {
@@ -320,8 +307,7 @@ public final class SegmentRewriter {
     }
 
     /** A clustering-key value as the catalog keeps it: long, double or string. */
-    static Object clusteringValue(Object value) {
-        Object plain = PrimaryKeys.plain(value);
+    static Object clusteringValue(Object plain) {
         if (plain instanceof Integer || plain instanceof Long) {
             return ((Number) plain).longValue();
         }

@@ -1,6 +1,11 @@
 package io.segflow.schema.serde;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads the Avro binary encoding in place (zig-zag varints, length-prefixed bytes, fixed-size
@@ -8,12 +13,21 @@ import java.io.ByteArrayOutputStream;
  * throws {@link IllegalArgumentException}.
  */
 public final class AvroCursor {
+    private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle DOUBLE = MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
     private final byte[] bytes;
+    private final int limit;
     private int position;
 
     public AvroCursor(byte[] bytes, int position) {
+        this(bytes, position, bytes.length);
+    }
+
+    /** A cursor over {@code bytes} from {@code position} up to {@code limit}, exclusive: a buffer's filled part. */
+    public AvroCursor(byte[] bytes, int position, int limit) {
         this.bytes = bytes;
         this.position = position;
+        this.limit = limit;
     }
 
     public int position() {
@@ -21,7 +35,7 @@ public final class AvroCursor {
     }
 
     public boolean atEnd() {
-        return position == bytes.length;
+        return position == limit;
     }
 
     public long readLong() {
@@ -29,7 +43,7 @@ public final class AvroCursor {
         int shift = 0;
         byte b;
         do {
-            if (position >= bytes.length || shift > 63) {
+            if (position >= limit || shift > 63) {
                 throw new IllegalArgumentException("malformed Avro varint at " + position);
             }
             b = bytes[position++];
@@ -43,7 +57,7 @@ public final class AvroCursor {
     public int readInt() {
         int raw = 0;
         for (int shift = 0; shift < 35; shift += 7) {
-            if (position >= bytes.length) {
+            if (position >= limit) {
                 throw new IllegalArgumentException("malformed Avro varint at " + position);
             }
             byte b = bytes[position++];
@@ -58,7 +72,7 @@ public final class AvroCursor {
     /** Reads the length of a {@code bytes} or {@code string} and checks that many bytes follow. */
     public int readLength() {
         long length = readLong();
-        if (length < 0 || length > bytes.length - position) {
+        if (length < 0 || length > limit - position) {
             throw new IllegalArgumentException("malformed Avro length " + length + " at " + position);
         }
         return (int) length;
@@ -66,7 +80,7 @@ public final class AvroCursor {
 
     /** Skips {@code count} bytes of a fixed-size value (float, double, boolean). */
     public void skip(int count) {
-        if (count > bytes.length - position) {
+        if (count > limit - position) {
             throw new IllegalArgumentException("truncated Avro value at " + position);
         }
         position += count;
@@ -76,6 +90,35 @@ public final class AvroCursor {
     public void skipBytes() {
         int length = readLength();
         position += length;
+    }
+
+    public String readString() {
+        int length = readLength();
+        String value = new String(bytes, position, length, StandardCharsets.UTF_8);
+        position += length;
+        return value;
+    }
+
+    public boolean readBoolean() {
+        skip(1);
+        return bytes[position - 1] != 0;
+    }
+
+    /** Reads a {@code float}: 4 bytes, little-endian. */
+    public float readFloat() {
+        skip(Float.BYTES);
+        return (float) FLOAT.get(bytes, position - Float.BYTES);
+    }
+
+    /** Reads a {@code double}: 8 bytes, little-endian. */
+    public double readDouble() {
+        skip(Double.BYTES);
+        return (double) DOUBLE.get(bytes, position - Double.BYTES);
+    }
+
+    /** A copy of the bytes from {@code start} up to the position: a value or row just read. */
+    public byte[] copySince(int start) {
+        return Arrays.copyOfRange(bytes, start, position);
     }
 
     public static void writeLong(ByteArrayOutputStream out, long value) {
