@@ -2,6 +2,7 @@ package io.segflow.compaction;
 
 import io.segflow.schema.dml.DmlSchemas;
 import io.segflow.schema.serde.AvroCursor;
+import io.segflow.storage.RecordEncoder;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.file.DataFileWriter;
@@ -11,16 +12,14 @@ import org.apache.avro.file.SeekableInput;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
@@ -31,6 +30,8 @@ import java.util.NoSuchElementException;
  * resolved to the rewrite's row by row, as Avro resolves it, and encoded in that schema.
  */
 final class EncodedRows {
+    /** The fields every insert-log row starts with, in this order; the collection's scalars follow. */
+    private static final List<String> LEADING = List.of(DmlSchemas.POSITION, DmlSchemas.PK, DmlSchemas.TS, DmlSchemas.VECTOR);
     private final Schema schema;
     private final boolean stringPk;
     /** The type of each field after the vector, each a union of null and that type. */
@@ -43,9 +44,13 @@ final class EncodedRows {
      * @param clusteringKey the field whose values rows are ordered by first, or null
      */
     EncodedRows(Schema schema, String clusteringKey) {
+        List<String> leading = schema.getFields().stream().limit(LEADING.size()).map(Schema.Field::name).toList();
+        if (!leading.equals(LEADING)) {
+            throw new IllegalArgumentException("not an insert-log schema, whose rows start with " + LEADING + ": " + schema);
+        }
         this.schema = schema;
         this.stringPk = schema.getField(DmlSchemas.PK).schema().getType() == Schema.Type.STRING;
-        int first = schema.getField(DmlSchemas.VECTOR).pos() + 1;
+        int first = LEADING.size();
         this.scalars = schema.getFields().stream().skip(first).map(EncodedRows::valueType).toArray(Schema.Type[]::new);
         // Collection rules make a clustering key a scalar field.
         this.clustering = clusteringKey == null ? -1 : schema.getField(clusteringKey).pos() - first;
@@ -91,9 +96,7 @@ final class EncodedRows {
         private int offset;
         private int limit;
         private long left;
-        private ByteArrayOutputStream resolved;
-        private BinaryEncoder encoder;
-        private GenericDatumWriter<GenericRecord> writer;
+        private RecordEncoder resolved;
 
         private Reader(SeekableInput input) throws IOException {
             this.file = new DataFileReader<>(input, new GenericDatumReader<>(null, schema));
@@ -125,8 +128,8 @@ final class EncodedRows {
                 throw new NoSuchElementException();
             }
             if (!inPlace) {
-                byte[] bytes = encode(file.next());
-                return parse(new AvroCursor(bytes, 0));
+                resolved = resolved == null ? new RecordEncoder(schema) : resolved;
+                return parse(new AvroCursor(resolved.encode(file.next()), 0));
             }
             AvroCursor in = new AvroCursor(block, offset, limit);
             EncodedRow row = parse(in);
@@ -135,25 +138,13 @@ final class EncodedRows {
             return row;
         }
 
-        private byte[] encode(GenericRecord row) {
-            if (writer == null) {
-                writer = new GenericDatumWriter<>(schema);
-                resolved = new ByteArrayOutputStream(1024);
-            }
-            resolved.reset();
-            encoder = EncoderFactory.get().binaryEncoder(resolved, encoder);
-            try {
-                writer.write(row, encoder);
-                encoder.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return resolved.toByteArray();
-        }
-
         @Override
-        public void close() throws IOException {
-            file.close();
+        public void close() {
+            try {
+                file.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot close an Avro file", e);
+            }
         }
     }
 

@@ -92,17 +92,18 @@ public final class SegmentRewriter {
 
         /** Adds the rows of an insert log that no later delete removed and that have not expired by {@code nowMs}. */
         public void addLive(byte[] insertLog, NewestDeletes deletes, long nowMs) {
-            EncodedRows.Reader rows = files.read(insertLog);
-            while (rows.hasNext()) {
-                EncodedRow row = rows.next();
-                boolean deleted = deletes.newest(row.pk()) > row.position();
-                boolean expired = ttlMs > 0 && row.ts() + ttlMs <= nowMs;
-                if (deleted || expired) {
-                    dropped++;
-                } else {
-                    live.add(row);
-                    if (live.size() >= maxInMemory) {
-                        spill();
+            try (EncodedRows.Reader rows = files.read(insertLog)) {
+                while (rows.hasNext()) {
+                    EncodedRow row = rows.next();
+                    boolean deleted = deletes.newest(row.pk()) > row.position();
+                    boolean expired = ttlMs > 0 && row.ts() + ttlMs <= nowMs;
+                    if (deleted || expired) {
+                        dropped++;
+                    } else {
+                        live.add(row);
+                        if (live.size() >= maxInMemory) {
+                            spill();
+                        }
                     }
                 }
             }

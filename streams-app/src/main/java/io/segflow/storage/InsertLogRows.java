@@ -11,14 +11,9 @@ import io.segflow.schema.serde.WireFormat;
 import io.segflow.segment.StoredRow;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -33,11 +28,10 @@ final class InsertLogRows {
     private final PkType pkType;
     private final int currentSchemaId;
     private final AvroWireDeserializer<GenericRecord> dml;
-    private final GenericDatumWriter<GenericRecord> writer;
+    private final RecordEncoder resolved;
     private final int[] source;
     private final String topic;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-    private BinaryEncoder encoder;
 
     InsertLogRows(CollectionSpec spec, SchemaRegistryClient registry) {
         Schema dmlSchema = DmlSchemas.forCollection(spec);
@@ -45,7 +39,7 @@ final class InsertLogRows {
         this.pkType = spec.getPkType();
         this.currentSchemaId = spec.getDmlSchemaId();
         this.dml = AvroWireDeserializer.generic(registry, dmlSchema);
-        this.writer = new GenericDatumWriter<>(rowSchema);
+        this.resolved = new RecordEncoder(rowSchema);
         // Row field i comes from DML field source[i] (-1: position and ts, from the stored row).
         this.source = rowSchema.getFields().stream()
                 .mapToInt(f -> dmlSchema.getField(f.name()) == null ? -1 : dmlSchema.getField(f.name()).pos()).toArray();
@@ -105,14 +99,6 @@ final class InsertLogRows {
         }
         record.put(DmlSchemas.POSITION, row.position());
         record.put(DmlSchemas.TS, row.timestamp());
-        out.reset();
-        encoder = EncoderFactory.get().binaryEncoder(out, encoder);
-        try {
-            writer.write(record, encoder);
-            encoder.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return ByteBuffer.wrap(out.toByteArray());
+        return ByteBuffer.wrap(resolved.encode(record));
     }
 }

@@ -1,6 +1,7 @@
 package io.segflow.compaction;
 
 import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.DeltaEntry;
 import io.segflow.schema.FieldSpec;
 import io.segflow.schema.PkType;
 import io.segflow.schema.ScalarType;
@@ -31,6 +32,7 @@ import java.util.Random;
 
 import static io.segflow.schema.TestCollections.field;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Rows read in place from their bytes are the rows Avro's own reader and writer see in the same files. */
 class EncodedRowsTest {
@@ -126,6 +128,12 @@ class EncodedRowsTest {
         // Runs use Avro's default 64 KB blocks: these rows fill several.
         assertThat(run.toFile().length()).isGreaterThan(3 * 64 * 1024);
         assertSameRows(readAll(rows.read(run)), written, null);
+    }
+
+    @Test
+    void onlyAnInsertLogSchemaIsReadInPlace() {
+        assertThatThrownBy(() -> new EncodedRows(DeltaEntry.getClassSchema(), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an insert-log schema");
     }
 
     @Test
