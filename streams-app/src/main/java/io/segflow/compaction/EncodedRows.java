@@ -1,5 +1,9 @@
 package io.segflow.compaction;
 
+import io.segflow.schema.CollectionSpec;
+import io.segflow.schema.FieldSpec;
+import io.segflow.schema.PkType;
+import io.segflow.schema.ScalarType;
 import io.segflow.schema.dml.DmlSchemas;
 import io.segflow.schema.serde.AvroCursor;
 import io.segflow.storage.RecordEncoder;
@@ -19,7 +23,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
@@ -30,38 +33,30 @@ import java.util.NoSuchElementException;
  * resolved to the rewrite's row by row, as Avro resolves it, and encoded in that schema.
  */
 final class EncodedRows {
-    /** The fields every insert-log row starts with, in this order; the collection's scalars follow. */
-    private static final List<String> LEADING = List.of(DmlSchemas.POSITION, DmlSchemas.PK, DmlSchemas.TS, DmlSchemas.VECTOR);
     private final Schema schema;
     private final boolean stringPk;
-    /** The type of each field after the vector, each a union of null and that type. */
-    private final Schema.Type[] scalars;
+    /** The collection's scalars, each written as a union of null and its type after the vector. */
+    private final ScalarType[] scalars;
     /** Which of them is the clustering key, or -1. */
     private final int clustering;
 
     /**
-     * @param schema        an insert-log schema ({@link DmlSchemas#insertLog})
-     * @param clusteringKey the field whose values rows are ordered by first, or null
+     * Rows in the collection's insert-log schema of now ({@link DmlSchemas#insertLog}).
+     *
+     * @param clusteringKey the scalar whose values rows are ordered by first, or null
      */
-    EncodedRows(Schema schema, String clusteringKey) {
-        List<String> leading = schema.getFields().stream().limit(LEADING.size()).map(Schema.Field::name).toList();
-        if (!leading.equals(LEADING)) {
-            throw new IllegalArgumentException("not an insert-log schema, whose rows start with " + LEADING + ": " + schema);
+    EncodedRows(CollectionSpec spec, String clusteringKey) {
+        this.schema = DmlSchemas.insertLog(spec);
+        this.stringPk = spec.getPkType() != PkType.INT64;
+        this.scalars = spec.getFields().stream().map(FieldSpec::getType).toArray(ScalarType[]::new);
+        this.clustering = clusteringKey == null ? -1 : spec.getFields().stream().map(FieldSpec::getName).toList().indexOf(clusteringKey);
+        if (clusteringKey != null && clustering < 0) {
+            throw new IllegalArgumentException("clustering key " + clusteringKey + " is not a scalar field of " + spec.getName());
         }
-        this.schema = schema;
-        this.stringPk = schema.getField(DmlSchemas.PK).schema().getType() == Schema.Type.STRING;
-        int first = LEADING.size();
-        this.scalars = schema.getFields().stream().skip(first).map(EncodedRows::valueType).toArray(Schema.Type[]::new);
-        // Collection rules make a clustering key a scalar field.
-        this.clustering = clusteringKey == null ? -1 : schema.getField(clusteringKey).pos() - first;
     }
 
-    private static Schema.Type valueType(Schema.Field field) {
-        Schema union = field.schema();
-        if (union.getType() != Schema.Type.UNION || union.getTypes().size() != 2 || union.getTypes().get(0).getType() != Schema.Type.NULL) {
-            throw new IllegalArgumentException("insert-log field " + field.name() + " is not a union of null and a value: " + union);
-        }
-        return union.getTypes().get(1).getType();
+    Schema schema() {
+        return schema;
     }
 
     /** The rows of an insert log held in memory. */
@@ -157,38 +152,15 @@ final class EncodedRows {
         in.skipBytes();
         Object clusteringValue = null;
         for (int i = 0; i < scalars.length; i++) {
-            if (in.readLong() == 0) {
+            if (!in.readNullUnion()) {
                 continue;
             }
             if (i == clustering) {
-                clusteringValue = value(in, scalars[i]);
+                clusteringValue = in.readScalar(scalars[i]);
             } else {
-                skip(in, scalars[i]);
+                in.skipScalar(scalars[i]);
             }
         }
         return new EncodedRow(position, pk, ts, clusteringValue, in.copySince(start));
-    }
-
-    private static Object value(AvroCursor in, Schema.Type type) {
-        return switch (type) {
-            case BOOLEAN -> in.readBoolean();
-            case INT -> in.readInt();
-            case LONG -> in.readLong();
-            case FLOAT -> in.readFloat();
-            case DOUBLE -> in.readDouble();
-            case STRING -> in.readString();
-            default -> throw new IllegalArgumentException("no scalar of type " + type + " in an insert log");
-        };
-    }
-
-    private static void skip(AvroCursor in, Schema.Type type) {
-        switch (type) {
-            case BOOLEAN -> in.skip(1);
-            case INT, LONG -> in.readLong();
-            case FLOAT -> in.skip(Float.BYTES);
-            case DOUBLE -> in.skip(Double.BYTES);
-            case STRING -> in.skipBytes();
-            default -> throw new IllegalArgumentException("no scalar of type " + type + " in an insert log");
-        }
     }
 }

@@ -9,14 +9,12 @@ import io.segflow.schema.CompactionTask;
 import io.segflow.schema.CompactionType;
 import io.segflow.schema.SegmentInfo;
 import io.segflow.schema.SegmentState;
-import io.segflow.schema.dml.DmlSchemas;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.segment.PkRange;
 import io.segflow.storage.AvroFiles;
 import io.segflow.storage.ObjectPaths;
 import io.segflow.storage.SegmentFiles;
 import io.segflow.storage.WriteBehind;
-import org.apache.avro.Schema;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,7 +57,6 @@ public final class SegmentRewriter {
 
     /** The live rows of a rewrite, in memory and in spilled runs; closing it deletes the runs. */
     public static final class Rows implements AutoCloseable {
-        private final Schema schema;
         private final long ttlMs;
         private final String clusteringKey;
         private final EncodedRows files;
@@ -75,11 +72,10 @@ public final class SegmentRewriter {
         private int spills;
         private long dropped;
 
-        private Rows(Schema schema, long ttlMs, String clusteringKey, long bytesPerRow, long memoryBytes, Path spillDir) {
-            this.schema = schema;
+        private Rows(EncodedRows files, long ttlMs, String clusteringKey, long bytesPerRow, long memoryBytes, Path spillDir) {
+            this.files = files;
             this.ttlMs = ttlMs;
             this.clusteringKey = clusteringKey;
-            this.files = new EncodedRows(schema, clusteringKey);
             // Positions are unique in a channel, so the order is total and a merge of runs gives what one sort would.
             Comparator<EncodedRow> byPk = Comparator.comparing(EncodedRow::pk, SegmentRewriter::compare);
             this.order = (clusteringKey == null ? byPk
@@ -216,7 +212,7 @@ public final class SegmentRewriter {
     /** The rows of {@code task}, which reads inputs of {@code bytesPerRow} on average. */
     public Rows rows(CompactionTask task, CollectionSpec spec, long bytesPerRow) {
         String clusteringKey = task.getType() == CompactionType.CLUSTERING ? spec.getClusteringKey() : null;
-        return new Rows(DmlSchemas.insertLog(spec), spec.getTtlMs(), clusteringKey, Math.max(1, bytesPerRow), memoryBytes, spillDir);
+        return new Rows(new EncodedRows(spec, clusteringKey), spec.getTtlMs(), clusteringKey, Math.max(1, bytesPerRow), memoryBytes, spillDir);
     }
 
     /**
@@ -278,7 +274,7 @@ public final class SegmentRewriter {
                 clusteringMax = clusteringValue(row.clustering());
             }
             String path = ObjectPaths.insertLog(collection, channel, id, insertLogs.size());
-            byte[] file = AvroFiles.writeEncoded(rows.schema, chunk);
+            byte[] file = AvroFiles.writeEncoded(rows.files.schema(), chunk);
             put.put(path, file);
             insertLogs.add(path);
             bytes += file.length;

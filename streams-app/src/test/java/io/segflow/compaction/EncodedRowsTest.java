@@ -1,7 +1,6 @@
 package io.segflow.compaction;
 
 import io.segflow.schema.CollectionSpec;
-import io.segflow.schema.DeltaEntry;
 import io.segflow.schema.FieldSpec;
 import io.segflow.schema.PkType;
 import io.segflow.schema.ScalarType;
@@ -107,7 +106,7 @@ class EncodedRowsTest {
     void rowsReadInPlaceAreTheRowsAvroReads(String clusteringKey) throws IOException {
         List<GenericRecord> written = rows(SCHEMA, 3_000);
         byte[] file = AvroFiles.write(SCHEMA, written);
-        EncodedRows rows = new EncodedRows(SCHEMA, clusteringKey);
+        EncodedRows rows = new EncodedRows(SPEC, clusteringKey);
 
         List<EncodedRow> read = readAll(rows.read(file));
 
@@ -119,7 +118,7 @@ class EncodedRowsTest {
     @Test
     void aRunWrittenInManyBlocksReadsBackTheSameRows() throws IOException {
         List<GenericRecord> written = rows(SCHEMA, 3_000);
-        EncodedRows rows = new EncodedRows(SCHEMA, null);
+        EncodedRows rows = new EncodedRows(SPEC, null);
         List<EncodedRow> read = readAll(rows.read(AvroFiles.write(SCHEMA, written)));
         Path run = dir.resolve("run.avro");
 
@@ -131,9 +130,9 @@ class EncodedRowsTest {
     }
 
     @Test
-    void onlyAnInsertLogSchemaIsReadInPlace() {
-        assertThatThrownBy(() -> new EncodedRows(DeltaEntry.getClassSchema(), null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an insert-log schema");
+    void aClusteringKeyMustBeAScalarOfTheCollection() {
+        assertThatThrownBy(() -> new EncodedRows(SPEC, DmlSchemas.VECTOR))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a scalar field of enc");
     }
 
     @Test
@@ -143,7 +142,7 @@ class EncodedRowsTest {
         List<GenericRecord> written = rows(older, 500);
         byte[] file = AvroFiles.write(older, written);
 
-        List<EncodedRow> read = readAll(new EncodedRows(SCHEMA, "s").read(file));
+        List<EncodedRow> read = readAll(new EncodedRows(SPEC, "s").read(file));
 
         List<GenericRecord> resolved = AvroFiles.read(file, SCHEMA);
         assertThat(resolved.get(0).get("s")).isNull();

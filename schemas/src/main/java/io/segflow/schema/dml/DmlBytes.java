@@ -61,14 +61,14 @@ final class DmlBytes {
             }
             in.skip(partitionLength);
             ByteBuffer vector = null;
-            if (union(in)) {
+            if (in.readNullUnion()) {
                 int length = in.readLength();
                 vector = ByteBuffer.wrap(value, in.position(), length).slice();
                 in.skip(length);
             }
             for (ScalarType scalar : scalars) {
-                if (union(in)) {
-                    skip(in, scalar);
+                if (in.readNullUnion()) {
+                    in.skipScalar(scalar);
                 }
             }
             if (!in.atEnd()) {
@@ -77,26 +77,6 @@ final class DmlBytes {
             return new Parsed(OPS[op], pk, partition, vector);
         } catch (IllegalArgumentException e) {
             throw new UndecodableRecordException(source, "cannot decode the Avro body of the current DML schema: " + e.getMessage(), e);
-        }
-    }
-
-    /** Reads a ["null", T] union's index: true when a value follows. */
-    private static boolean union(AvroCursor in) {
-        int index = in.readInt();
-        if (index != 0 && index != 1) {
-            throw new IllegalArgumentException("union index " + index + " out of range");
-        }
-        return index == 1;
-    }
-
-    private static void skip(AvroCursor in, ScalarType type) {
-        switch (type) {
-            case BOOL -> in.skip(1);
-            case INT32 -> in.readInt();
-            case INT64 -> in.readLong();
-            case FLOAT -> in.skip(Float.BYTES);
-            case DOUBLE -> in.skip(Double.BYTES);
-            case VARCHAR -> in.skipBytes();
         }
     }
 }

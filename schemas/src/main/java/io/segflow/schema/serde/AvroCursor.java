@@ -1,5 +1,7 @@
 package io.segflow.schema.serde;
 
+import io.segflow.schema.ScalarType;
+
 import java.io.ByteArrayOutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -114,6 +116,38 @@ public final class AvroCursor {
     public double readDouble() {
         skip(Double.BYTES);
         return (double) DOUBLE.get(bytes, position - Double.BYTES);
+    }
+
+    /** Reads a ["null", T] union's index: true when a value follows. */
+    public boolean readNullUnion() {
+        int index = readInt();
+        if (index != 0 && index != 1) {
+            throw new IllegalArgumentException("union index " + index + " out of range");
+        }
+        return index == 1;
+    }
+
+    /** Reads a collection scalar of {@code type}: Boolean, Integer, Long, Float, Double or String. */
+    public Object readScalar(ScalarType type) {
+        return switch (type) {
+            case BOOL -> readBoolean();
+            case INT32 -> readInt();
+            case INT64 -> readLong();
+            case FLOAT -> readFloat();
+            case DOUBLE -> readDouble();
+            case VARCHAR -> readString();
+        };
+    }
+
+    public void skipScalar(ScalarType type) {
+        switch (type) {
+            case BOOL -> skip(1);
+            case INT32 -> readInt();
+            case INT64 -> readLong();
+            case FLOAT -> skip(Float.BYTES);
+            case DOUBLE -> skip(Double.BYTES);
+            case VARCHAR -> skipBytes();
+        }
     }
 
     /** A copy of the bytes from {@code start} up to the position: a value or row just read. */
