@@ -1,8 +1,6 @@
 package io.segflow.compaction;
 
 import com.google.common.collect.Iterators;
-import com.google.common.hash.BloomFilter;
-import com.google.common.hash.Funnels;
 import com.google.common.io.Closer;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.CompactionTask;
@@ -12,6 +10,7 @@ import io.segflow.schema.SegmentState;
 import io.segflow.schema.dml.PrimaryKeys;
 import io.segflow.segment.PkRange;
 import io.segflow.storage.AvroFiles;
+import io.segflow.storage.KeyBloom;
 import io.segflow.storage.ObjectPaths;
 import io.segflow.storage.SegmentFiles;
 import io.segflow.storage.WriteBehind;
@@ -243,7 +242,7 @@ public final class SegmentRewriter {
         String collection = task.getCollection();
         int channel = task.getChannel();
         String clusteringKey = rows.clusteringKey;
-        BloomFilter<byte[]> bloom = BloomFilter.create(Funnels.byteArrayFunnel(), count, bloomFpp);
+        KeyBloom bloom = KeyBloom.create(count, bloomFpp);
         PkRange pks = new PkRange();
         long minPosition = Long.MAX_VALUE;
         long maxPosition = -1;

@@ -1,7 +1,5 @@
 package io.segflow.storage;
 
-import com.google.common.hash.BloomFilter;
-import com.google.common.hash.Funnels;
 import io.segflow.schema.CollectionSpec;
 import io.segflow.schema.DeltaEntry;
 import io.segflow.schema.SegmentLevel;
@@ -14,9 +12,6 @@ import io.segflow.segment.PkRange;
 import io.segflow.segment.StoredRow;
 import org.apache.avro.Schema;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +80,7 @@ public final class SegmentFiles {
         private final long segmentId;
         private final Schema schema;
         private final WriteBehind.Put out;
-        private final BloomFilter<byte[]> bloom;
+        private final KeyBloom bloom;
         private final PkRange pks = new PkRange();
         private final List<ByteBuffer> chunk = new ArrayList<>();
         private final List<String> paths = new ArrayList<>();
@@ -100,7 +95,7 @@ public final class SegmentFiles {
             this.segmentId = segmentId;
             this.schema = schema;
             this.out = out;
-            this.bloom = BloomFilter.create(Funnels.byteArrayFunnel(), Math.max(1, expectedRows), bloomFpp);
+            this.bloom = KeyBloom.create(expectedRows, bloomFpp);
         }
 
         void add(byte[] pk, long timestamp, ByteBuffer row) throws Exception {
@@ -159,20 +154,9 @@ public final class SegmentFiles {
     }
 
     /** The stats log of a segment: its row count, key range and primary-key bloom filter (sized for {@code bloomFpp}). */
-    public static byte[] statsFile(long segmentId, long rows, PkRange pks, BloomFilter<byte[]> bloom, double bloomFpp) {
+    public static byte[] statsFile(long segmentId, long rows, PkRange pks, KeyBloom bloom, double bloomFpp) {
         SegmentStats stats = SegmentStats.newBuilder().setSegmentId(segmentId).setRows(rows).setMinPk(pks.min()).setMaxPk(pks.max())
-                .setBloomFpp(bloomFpp).setBloomFilter(ByteBuffer.wrap(serialize(bloom))).build();
+                .setBloomFpp(bloomFpp).setBloomFilter(ByteBuffer.wrap(bloom.serialized())).build();
         return AvroFiles.write(SegmentStats.getClassSchema(), List.of(stats));
-    }
-
-    /** A bloom filter as its stats log keeps it (Guava writeTo). */
-    private static byte[] serialize(BloomFilter<byte[]> bloom) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            bloom.writeTo(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

@@ -38,6 +38,32 @@ class KeyBloomTest {
     }
 
     @Test
+    void buildsTheBytesGuavasFilterWrites() throws IOException {
+        Random random = new Random(11);
+        for (double fpp : new double[] {0.1, 0.01, 0.001, 0.0001}) {
+            for (int size : new int[] {0, 1, 7, 100, 10_000, 150_000}) {
+                BloomFilter<byte[]> guava = BloomFilter.create(Funnels.byteArrayFunnel(), size, fpp);
+                KeyBloom ours = KeyBloom.create(size, fpp);
+                for (int i = 0; i < size; i++) {
+                    byte[] key = i % 10 == 0 ? ("key " + random.nextInt()).getBytes(StandardCharsets.UTF_8)
+                            : PrimaryKeys.encode(random.nextLong());
+                    guava.put(key);
+                    ours.put(key);
+                }
+                assertThat(ours.serialized()).as("%d keys at %s", size, fpp).isEqualTo(serialized(guava));
+            }
+        }
+    }
+
+    @Test
+    void refusesASizeOrRateGuavaWouldRefuse() {
+        assertThatThrownBy(() -> KeyBloom.create(-1, 0.01)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> KeyBloom.create(10, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> KeyBloom.create(10, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> KeyBloom.create(10, 1e-80)).hasMessageContaining("hash functions");
+    }
+
+    @Test
     void refusesAFilterOfAnotherStrategyOrCutShort() throws IOException {
         byte[] bytes = serialized(BloomFilter.create(Funnels.byteArrayFunnel(), 100, 0.01));
         byte[] otherStrategy = bytes.clone();
