@@ -56,6 +56,17 @@ public final class SegmentRewriter {
 
     /** The live rows of a rewrite, in memory and in spilled runs; closing it deletes the runs. */
     public static final class Rows implements AutoCloseable {
+        // Positions are unique in a channel, so each order is total and a merge of runs gives what one sort would.
+        // Written out rather than composed from Comparator.comparing: the sort calls them for every pair it compares.
+        private static final Comparator<EncodedRow> BY_PK = (a, b) -> {
+            int byPk = compare(a.pk(), b.pk());
+            return byPk != 0 ? byPk : Long.compare(a.position(), b.position());
+        };
+        private static final Comparator<EncodedRow> BY_CLUSTERING = (a, b) -> {
+            int byClustering = compare(a.clustering(), b.clustering());
+            return byClustering != 0 ? byClustering : BY_PK.compare(a, b);
+        };
+
         private final long ttlMs;
         private final String clusteringKey;
         private final EncodedRows files;
@@ -75,11 +86,7 @@ public final class SegmentRewriter {
             this.files = files;
             this.ttlMs = ttlMs;
             this.clusteringKey = clusteringKey;
-            // Positions are unique in a channel, so the order is total and a merge of runs gives what one sort would.
-            Comparator<EncodedRow> byPk = Comparator.comparing(EncodedRow::pk, SegmentRewriter::compare);
-            this.order = (clusteringKey == null ? byPk
-                    : Comparator.comparing(EncodedRow::clustering, SegmentRewriter::compare).thenComparing(byPk))
-                    .thenComparingLong(EncodedRow::position);
+            this.order = clusteringKey == null ? BY_PK : BY_CLUSTERING;
             this.bytesPerRow = bytesPerRow;
             this.maxInMemory = Math.max(1, memoryBytes / bytesPerRow);
             this.spillDir = spillDir;
