@@ -51,6 +51,8 @@ public final class CompactionBenchmark {
     /** An upserted row's new vector is the pool's vector this many places further on. */
     private static final int UPSERT_SHIFT = 7919;
     private static final String COPY_PREFIX = "bench-copy/";
+    /** The warm-up collection's segments unchanged this long count as settled. */
+    private static final long WARM_SETTLE_MS = 3_000;
 
     /** The collection as ingest left it, and what was measured on it. */
     public record Fragmented(CollectionSpec spec, long rows, BitSet deleted, BitSet upserted, int l1Segments, int l0Segments, Bucket bucket,
@@ -113,7 +115,7 @@ public final class CompactionBenchmark {
 
     public record Result(Fragmented before, int segmentsAfter, Bucket bucketAfter, double reclaimSeconds, double convergeSeconds,
                          long deadlineMs, Latency searchAfter, Work work, CompactionIo.Totals io, long ioLimit, Map<String, Double> threads,
-                         double processCpuSeconds, HeapPeak.Figures heap) {
+                         IngestBenchmark.CpuTime cpu, HeapPeak.Figures heap) {
         public void print(PrintStream out) {
             Fragmented b = before;
             out.printf("compaction: %,d rows, dim %d, %d channels; %,d deleted (%.0f%%), %,d upserted (%.0f%%); written with compaction"
@@ -144,7 +146,8 @@ public final class CompactionBenchmark {
                             io.bytesPerSecond() / ioLimit));
             double compactionCpu = threads.get("compaction workers") + threads.get("compaction reads and writes");
             out.printf("  CPU while compaction converged: compaction threads %.1f core-seconds, %.1f ms per MB of input; the whole"
-                    + " process %.1f core-seconds%n", compactionCpu, compactionCpu * 1e3 / (work.bytesRead() / 1e6), processCpuSeconds);
+                    + " process %.1f core-seconds%n", compactionCpu, compactionCpu * 1e3 / (work.bytesRead() / 1e6), cpu.processSeconds());
+            ThreadCpu.print(out, threads, cpu);
             out.printf("  %s%n", heap);
             double copyRate = b.bucket().bytes() / b.copySeconds() / 1e6;
             out.printf("  raw copy (get + put, one thread, same client and S3 server) of the collection's %,d objects: %.1f MB in"
@@ -219,6 +222,38 @@ public final class CompactionBenchmark {
     }
 
     /**
+     * On {@code app}, started again with compaction on, waits until the warm-up collection {@code warm}
+     * has no L0 segment left, each of its channels has had a mix rewrite, and its segments have not
+     * changed for {@link #WARM_SETTLE_MS}: by then the rewrites' and the L0 deletes' code has run often
+     * enough to be compiled, so the measured run does not share the cores with the JIT compiler.
+     */
+    public static void warm(SegflowApp app, Fragmented warm, Duration maxWait, PrintStream progress) throws Exception {
+        String name = warm.spec().getName();
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        Set<Long> lastIds = Set.of();
+        long lastChange = System.nanoTime();
+        while (true) {
+            List<SegmentDescription> flushed = app.segments().segments(name, false).stream().filter(s -> s.state().equals("FLUSHED")).toList();
+            Set<Long> ids = flushed.stream().map(SegmentDescription::id).collect(Collectors.toSet());
+            long now = System.nanoTime();
+            if (!ids.equals(lastIds)) {
+                lastIds = ids;
+                lastChange = now;
+            }
+            Work mixes = Work.of(app, name).byType().get("MIX");
+            boolean mixed = mixes != null && mixes.tasks() >= warm.spec().getChannels();
+            if (mixed && flushed.stream().noneMatch(s -> s.level().equals("L0")) && now - lastChange >= TimeUnit.MILLISECONDS.toNanos(WARM_SETTLE_MS)) {
+                progress.printf("warmed up: %d compaction tasks of the warm-up collection ran%n", Work.of(app, name).tasks());
+                return;
+            }
+            if (now > deadline) {
+                throw new IllegalStateException("the warm-up collection did not settle within " + maxWait);
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    /**
      * On {@code app}, started again with compaction on, waits until no object holds a deleted or
      * replaced row, no L0 segment is left, and the segments have not changed for {@code settleMs}; measures
      * again and checks every live row, and only those, is in the bucket once.
@@ -267,7 +302,7 @@ public final class CompactionBenchmark {
         }
         CompactionIo.Totals io = app.compactionIo().totals();
         Map<String, Double> threads = ThreadCpu.now().since(threadsAtStart);
-        double processCpu = IngestBenchmark.CpuTime.now().since(cpuAtStart).processSeconds();
+        IngestBenchmark.CpuTime processCpu = IngestBenchmark.CpuTime.now().since(cpuAtStart);
         HeapPeak.Figures heapFigures = heap.figures();
         double convergeSeconds = (lastChange - start) / 1e9;
         List<StoredObject> objects = app.storage().list(name + "/");

@@ -87,10 +87,7 @@ public final class IngestBenchmark {
                     produceSeconds, rows / produceSeconds, produceSeconds / seconds);
             out.printf("  CPU of the whole process (broker, S3 server, producer and pipeline): %.1f core-seconds of %.1f available (%d cores)%n",
                     cpu.processSeconds(), seconds * CORES, CORES);
-            double javaThreads = threads.values().stream().mapToDouble(Double::doubleValue).sum();
-            threads.forEach((group, used) -> out.printf("    %-40s %5.1f%n", group, used));
-            out.printf("    %-40s %5.1f (JIT compiler threads busy %.1f s)%n", "JIT compiler, GC, threads that ended",
-                    cpu.processSeconds() - javaThreads, cpu.jitSeconds());
+            ThreadCpu.print(out, threads, cpu);
             out.printf("  CPU per row: %.1f us over all threads; %s%n", cpu.processSeconds() / rows * 1e6, heap);
             if (instances > 1) {
                 out.printf("  CPU of the second instance's JVM: %.1f core-seconds; both: %.1f of %.1f available%n", otherCpuSeconds,

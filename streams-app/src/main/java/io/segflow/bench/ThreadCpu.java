@@ -1,5 +1,6 @@
 package io.segflow.bench;
 
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -19,7 +20,7 @@ final class ThreadCpu {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     static final String CLIENT = "segment uploads (files, MinIO client)";
     static final String S3_SERVER = "S3 server";
-    static final String CALLER = "benchmark producer";
+    static final String CALLER = "benchmark (main thread, its producer)";
     /** First match wins; a thread matching none counts towards the broker group. */
     private static final List<Map.Entry<String, Pattern>> GROUPS = List.of(
             Map.entry("compaction workers", Pattern.compile(".*-compaction-\\d+")),
@@ -60,6 +61,14 @@ final class ThreadCpu {
             seconds.merge(group(thread.getThreadName()), used / 1e9, Double::sum);
         }
         return seconds;
+    }
+
+    /** Prints core-seconds per group, then what the process used beyond its Java threads alive now. */
+    static void print(PrintStream out, Map<String, Double> threads, IngestBenchmark.CpuTime process) {
+        double javaThreads = threads.values().stream().mapToDouble(Double::doubleValue).sum();
+        threads.forEach((group, used) -> out.printf("    %-40s %5.1f%n", group, used));
+        out.printf("    %-40s %5.1f (JIT compiler threads busy %.1f s)%n", "JIT compiler, GC, threads that ended",
+                process.processSeconds() - javaThreads, process.jitSeconds());
     }
 
     private static String group(String threadName) {

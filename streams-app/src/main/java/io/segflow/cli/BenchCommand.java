@@ -181,6 +181,11 @@ final class BenchCommand {
                 description = "Segments unchanged this long count as converged (default: the longer of the mix and single intervals, plus 5 s).")
         long settleMs;
 
+        @Option(names = "--warmup-rows", defaultValue = "100000",
+                description = "Rows of a collection fragmented and compacted first on the same instance, so that the measured compaction"
+                        + " runs on compiled code as on an instance that has been up a while (default ${DEFAULT-VALUE}; 0 for none).")
+        long warmupRows;
+
         @Option(names = "--max-wait", defaultValue = "PT30M", description = "Give up converging after this long (default ${DEFAULT-VALUE}).")
         Duration maxWait;
 
@@ -195,6 +200,9 @@ final class BenchCommand {
             effective.putAll(settings);
             effective.putAll(CompactionBenchmark.COMPACTION_OFF);
             try (ScratchInstance instance = ScratchInstance.start("segflow-bench", effective)) {
+                if (warmupRows > 0) {
+                    warmUp(instance);
+                }
                 CompactionBenchmark.Fragmented fragmented = CompactionBenchmark.fragment(instance.app(), rows, dim, channels, deleted, upserted,
                         searches, System.err);
                 System.err.println("restarting with compaction on");
@@ -205,6 +213,20 @@ final class BenchCommand {
                 CompactionBenchmark.converge(instance.app(), fragmented, compaction, settle, maxWait, searches, System.err).print(System.out);
             }
             return 0;
+        }
+
+        /**
+         * Fragments and compacts a smaller collection, its L0 deletes due at once, then restarts with compaction off and
+         * the L0 age as it was (the same JVM keeps its compiled code).
+         */
+        private void warmUp(ScratchInstance instance) throws Exception {
+            System.err.printf("warming up on a collection of %,d rows%n", warmupRows);
+            CompactionBenchmark.Fragmented warm = CompactionBenchmark.fragment(instance.app(), warmupRows, dim, channels, deleted, upserted,
+                    1, System.err);
+            long l0AgeMs = instance.config().compaction().thresholds(warm.spec()).l0AgeMs();
+            instance.restart(Map.of(CompactionSettings.ENABLED, "true", CompactionSettings.L0_AGE_MS, "0"));
+            CompactionBenchmark.warm(instance.app(), warm, maxWait, System.err);
+            instance.restart(Map.of(CompactionSettings.ENABLED, "false", CompactionSettings.L0_AGE_MS, String.valueOf(l0AgeMs)));
         }
     }
 
