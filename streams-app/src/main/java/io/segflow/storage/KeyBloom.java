@@ -85,7 +85,7 @@ public final class KeyBloom {
         Probe probe = Probe.of(key);
         long combined = probe.low();
         for (int i = 0; i < hashFunctions; i++) {
-            long index = (combined & Long.MAX_VALUE) % bitSize;
+            long index = index(combined);
             bits[(int) (index >>> 6)] |= 1L << index;
             combined += probe.high();
         }
@@ -111,20 +111,25 @@ public final class KeyBloom {
     public boolean mightContain(long low, long high) {
         // Most keys a filter does not hold miss one of the first two bits: test both without a
         // branch between them, since which one misses cannot be predicted.
-        long first = (low & Long.MAX_VALUE) % bitSize;
-        long second = ((low + high) & Long.MAX_VALUE) % bitSize;
+        long first = index(low);
+        long second = index(low + high);
         if (hashFunctions >= 2 && ((bits[(int) (first >>> 6)] >>> first) & (bits[(int) (second >>> 6)] >>> second) & 1) == 0) {
             return false;
         }
         long combined = low;
         for (int i = 0; i < hashFunctions; i++) {
-            long index = (combined & Long.MAX_VALUE) % bitSize;
+            long index = index(combined);
             if ((bits[(int) (index >>> 6)] & (1L << index)) == 0) {
                 return false;
             }
             combined += high;
         }
         return true;
+    }
+
+    /** The bit the strategy sets or tests for one of a key's combined hashes. */
+    private long index(long combined) {
+        return (combined & Long.MAX_VALUE) % bitSize;
     }
 
     /** Heap the filter's bits hold. */
